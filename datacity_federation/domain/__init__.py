@@ -1,0 +1,61 @@
+"""The pure domain model: stdlib and pydantic only, no I/O, no clock."""
+
+from __future__ import annotations
+
+from datacity_federation.domain.base import DomainModel, LocalizedText
+from datacity_federation.domain.challenge import KPI, Challenge, Criterion, DatasetRef
+from datacity_federation.domain.city import City, Contact, Partner, Portal, RateLimit
+from datacity_federation.domain.federation import (
+    Federation,
+    FederationDefaults,
+    FederationSettings,
+    ThemeDefinition,
+)
+from datacity_federation.domain.season import (
+    DATA_CITY_TEMPLATE,
+    PhaseDurations,
+    PhaseSpan,
+    Season,
+    add_months,
+)
+from datacity_federation.domain.vocab import (
+    ApplicationStatus,
+    Outcome,
+    PartnerKind,
+    Phase,
+    PilotStatus,
+    PortalKind,
+    Theme,
+    label,
+)
+
+__all__ = [
+    "DATA_CITY_TEMPLATE",
+    "KPI",
+    "ApplicationStatus",
+    "Challenge",
+    "City",
+    "Contact",
+    "Criterion",
+    "DatasetRef",
+    "DomainModel",
+    "Federation",
+    "FederationDefaults",
+    "FederationSettings",
+    "LocalizedText",
+    "Outcome",
+    "Partner",
+    "PartnerKind",
+    "Phase",
+    "PhaseDurations",
+    "PhaseSpan",
+    "PilotStatus",
+    "Portal",
+    "PortalKind",
+    "RateLimit",
+    "Season",
+    "Theme",
+    "ThemeDefinition",
+    "add_months",
+    "label",
+]

@@ -1,0 +1,151 @@
+"""The one exception tree of datacity_federation.
+
+Applications catch :class:`DatacityError` and nothing lower::
+
+    DatacityError
+    ├── ConfigError            a city or federation file is wrong (carries every located problem)
+    ├── DomainError            a rule of the programme is broken
+    │   └── TransitionError    a lifecycle move that the flow does not allow
+    ├── StoreError             the programme records cannot be read or written
+    │   └── ImportRowsError    a CSV import was refused (carries every bad row)
+    ├── PortalError            an open-data portal failed or answered badly
+    ├── ReleaseError           an anonymised release cannot be built, verified or read
+    ├── HubRejected            the federation hub refused a request (HTTP status + reason)
+    └── ReviewError            the annual review cannot be built or rendered
+
+Every error has a one-line ``str()`` meant for a person; the CLI prints it and exits non-zero,
+never with a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "ConfigError",
+    "ConfigProblem",
+    "DatacityError",
+    "DomainError",
+    "HubRejected",
+    "ImportRowsError",
+    "PortalError",
+    "ReleaseError",
+    "ReviewError",
+    "RowProblem",
+    "StoreError",
+    "TransitionError",
+]
+
+
+class DatacityError(Exception):
+    """Root of every error the library raises on purpose."""
+
+    exit_code: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """One located problem in a configuration file."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class ConfigError(DatacityError):
+    """A configuration file (or several) failed to load; ``problems`` lists every one found."""
+
+    def __init__(self, problems: Sequence[ConfigProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class DomainError(DatacityError, ValueError):
+    """A rule of the programme is broken (an impossible timeline, a dangling reference...)."""
+
+
+class TransitionError(DomainError):
+    """A lifecycle move that the flow does not allow."""
+
+    def __init__(self, kind: str, record_id: str, current: str, target: str, why: str = "") -> None:
+        self.kind = kind
+        self.record_id = record_id
+        self.current = current
+        self.target = target
+        reason = f": {why}" if why else ""
+        super().__init__(f"{kind} {record_id}: cannot move from {current} to {target}{reason}")
+
+
+class StoreError(DatacityError):
+    """The programme records cannot be read or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One bad row of a CSV file (row 1 is the header, so data rows start at 2)."""
+
+    path: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.row}: {self.column}: {self.message}"
+
+
+class ImportRowsError(StoreError):
+    """A CSV import was refused as a whole; ``problems`` lists every bad row."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class PortalError(DatacityError):
+    """An open-data portal failed or answered badly."""
+
+    def __init__(
+        self,
+        portal: str,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.portal = portal
+        self.status = status
+        self.code = code
+        self.retry_after = retry_after
+        self.message = message
+        prefix = f"portal {portal}"
+        if status is not None:
+            prefix += f" (HTTP {status})"
+        super().__init__(f"{prefix}: {message}")
+
+
+class ReleaseError(DatacityError):
+    """An anonymised release cannot be built, verified or read."""
+
+
+class HubRejected(DatacityError):
+    """The federation hub refused a request."""
+
+    def __init__(self, status: int, error: str, detail: str) -> None:
+        self.status = status
+        self.error = error
+        self.detail = detail
+        super().__init__(f"hub refused (HTTP {status}, {error}): {detail}")
+
+
+class ReviewError(DatacityError):
+    """The annual review cannot be built or rendered."""

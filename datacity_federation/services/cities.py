@@ -1,0 +1,229 @@
+"""Use cases over city files: check them, scaffold a new one, show a season's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from datacity_federation.config.loader import (
+    FEDERATION_FILE,
+    load_city,
+    load_federation,
+    load_federation_settings,
+)
+from datacity_federation.config.resources import default_cities_dir, templates_dir
+from datacity_federation.config.schema import city_schema_text
+from datacity_federation.domain.city import City
+from datacity_federation.domain.federation import FederationSettings
+from datacity_federation.domain.season import Season
+from datacity_federation.domain.vocab import PHASE_LABELS, Phase, PortalKind, label
+from datacity_federation.errors import ConfigError, ConfigProblem, DatacityError
+
+__all__ = [
+    "CheckReport",
+    "PhaseLine",
+    "TimelineView",
+    "check_paths",
+    "find_cities_dir",
+    "new_city_file",
+    "resolve_city",
+    "timeline_view",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What a check found valid."""
+
+    cities: tuple[City, ...]
+    files: int
+
+    @property
+    def seasons(self) -> int:
+        return sum(len(c.seasons) for c in self.cities)
+
+    @property
+    def challenges(self) -> int:
+        return sum(len(s.challenges) for c in self.cities for s in c.seasons)
+
+
+def find_cities_dir(explicit: Path | None = None) -> Path:
+    """``explicit``, else ``./cities`` when it exists, else the cities shipped with the library."""
+    if explicit is not None:
+        return explicit
+    here = Path("cities")
+    return here if (here / FEDERATION_FILE).is_file() else default_cities_dir()
+
+
+def _settings_beside(path: Path) -> FederationSettings | None:
+    federation = path.parent / FEDERATION_FILE
+    return load_federation_settings(federation) if federation.is_file() else None
+
+
+def check_paths(*, paths: list[Path]) -> CheckReport:
+    """Load and check every file or folder in ``paths``; raise one :class:`ConfigError` for all."""
+    cities: list[City] = []
+    problems: list[ConfigProblem] = []
+    files = 0
+    for path in paths:
+        try:
+            if path.is_dir() and (path / FEDERATION_FILE).is_file():
+                federation = load_federation(path)
+                cities += federation.cities
+                files += 1 + len(federation.cities)
+            elif path.is_dir():
+                for file in sorted(path.glob("*.yaml")):
+                    files += 1
+                    cities.append(load_city(file))
+            elif path.name == FEDERATION_FILE:
+                files += 1
+                load_federation_settings(path)
+            else:
+                files += 1
+                cities.append(load_city(path, settings=_settings_beside(path)))
+        except ConfigError as exc:
+            problems += exc.problems
+    if problems:
+        raise ConfigError(problems)
+    return CheckReport(tuple(cities), files)
+
+
+def resolve_city(*, city: str, cities_dir: Path | None = None) -> City:
+    """A city by id (from the cities folder) or by the path of its file."""
+    as_path = Path(city)
+    if as_path.suffix in {".yaml", ".yml"} or as_path.is_file():
+        return load_city(as_path, settings=_settings_beside(as_path))
+    folder = find_cities_dir(cities_dir)
+    path = folder / f"{city}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.yaml") if p.name != FEDERATION_FILE)
+        raise DatacityError(f"no city {city!r} in {folder} (known: {', '.join(known) or 'none'})")
+    return load_city(path, settings=_settings_beside(path))
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseLine:
+    """One phase of a timeline, ready to print."""
+
+    phase: Phase
+    label: str
+    start: date
+    end: date
+    current: bool
+    days_left: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineView:
+    """A season's phases on a given day, in one language."""
+
+    city: City
+    season: Season
+    on: date
+    lang: str
+    lines: tuple[PhaseLine, ...]
+
+
+def _season_for(city: City, on: date) -> Season:
+    running = [s for s in city.seasons if s.start <= on <= s.end]
+    if running:
+        return running[-1]
+    started = [s for s in city.seasons if s.start <= on]
+    return max(started, key=lambda s: s.start) if started else city.seasons[0]
+
+
+def timeline_view(
+    *, city: City, on: date, season_id: str | None = None, lang: str | None = None
+) -> TimelineView:
+    """The phases of ``season_id`` (default: the season running on ``on``, else the latest)."""
+    if not city.seasons:
+        raise DatacityError(f"city {city.id} declares no season")
+    if season_id is None:
+        season = _season_for(city, on)
+    else:
+        found = city.season(season_id)
+        if found is None:
+            known = ", ".join(s.id for s in city.seasons)
+            raise DatacityError(f"city {city.id} has no season {season_id!r} (known: {known})")
+        season = found
+    language = lang or city.default_language
+    current = season.phase_on(on)
+    lines = tuple(
+        PhaseLine(
+            phase=span.phase,
+            label=label(PHASE_LABELS, span.phase, language),
+            start=span.start,
+            end=span.end,
+            current=span.phase is current,
+            days_left=season.days_left(on) if span.phase is current else None,
+        )
+        for span in season.timeline()
+    )
+    return TimelineView(city=city, season=season, on=on, lang=language, lines=lines)
+
+
+def new_city_file(
+    *,
+    slug: str,
+    name: str,
+    country: str,
+    languages: list[str],
+    timezone: str,
+    currency: str,
+    portals: list[tuple[str, str]],
+    first_season: date,
+    out_dir: Path,
+    force: bool = False,
+) -> Path:
+    """Render ``templates/city.yaml.j2`` into ``out_dir/<slug>.yaml``, checked before it is written.
+
+    Raises :class:`ConfigError` (the problems of the would-be file) or :class:`DatacityError`.
+    """
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    kinds = {k.value for k in PortalKind}
+    for kind, _url in portals:
+        if kind not in kinds:
+            raise DatacityError(
+                f"--portal: unknown kind {kind!r} (one of {', '.join(sorted(kinds))})"
+            )
+    target = out_dir / f"{slug}.yaml"
+    if target.exists() and not force:
+        raise DatacityError(f"{target} already exists (use --force to overwrite)")
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["yaml_str"] = _yaml_str
+    text = env.get_template("city.yaml.j2").render(
+        slug=slug,
+        name=name,
+        country=country,
+        languages=languages,
+        timezone=timezone,
+        currency=currency,
+        portals=[
+            {"id": f"{kind}-{i}" if len(portals) > 1 else kind, "kind": kind, "url": url}
+            for i, (kind, url) in enumerate(portals, start=1)
+        ],
+        first_season=first_season.isoformat(),
+    )
+    settings = _settings_beside(target) if out_dir.is_dir() else None
+    load_city(target, settings=settings, content=text.encode("utf-8"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    schema = out_dir / "city.schema.json"
+    if not schema.exists():
+        # Editors that read the yaml-language-server comment check the file as it is typed.
+        schema.write_text(city_schema_text(), encoding="utf-8")
+    return target
+
+
+def _yaml_str(value: object) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    import json
+
+    return json.dumps(str(value), ensure_ascii=False)
