@@ -52,7 +52,6 @@ from datacity_federation.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "KPI",
     "ApplicationStatus",
     "Challenge",
     "City",
@@ -66,6 +65,7 @@ __all__ = [
     "FederationSettings",
     "HubRejected",
     "ImportRowsError",
+    "KPI",
     "Outcome",
     "Partner",
     "PartnerKind",

@@ -333,4 +333,7 @@ def load_federation(directory: str | Path) -> Federation:
             cities.append(city)
     if problems or settings is None:
         raise ConfigError(problems)
-    return Federation(settings=settings, cities=tuple(cities))
+    # The cities were checked above, located; do not check them a second time.
+    return Federation.model_validate(
+        {"settings": settings, "cities": tuple(cities)}, context={"defer_checks": True}
+    )

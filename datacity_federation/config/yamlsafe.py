@@ -19,9 +19,9 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 __all__ = [
+    "Located",
     "MAX_ALIAS_EXPANSION",
     "MAX_CONFIG_BYTES",
-    "Located",
     "YamlDocument",
     "YamlProblem",
     "locate",
@@ -86,15 +86,17 @@ class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
         return super().construct_document(node)
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, MappingNode):
+        own = node.value  # merge keys are deleted from this very list; merged pairs go elsewhere
+        result: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        if isinstance(node, MappingNode) and len(result) < len(node.value):
+            # Fewer keys than pairs: a duplicate, or a merged key overridden (which is fine).
             seen: set[tuple[str, str]] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE_TAG:
+            for key_node, _ in own:
+                if isinstance(key_node, ScalarNode):
                     key = (key_node.tag, key_node.value)
                     if key in seen:
                         self.duplicates.append((key_node, node))
                     seen.add(key)
-        result: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return result
 
 
@@ -176,9 +178,7 @@ def parse_yaml(raw: bytes) -> YamlDocument:
         tabs = _tab_problems(text)
         if tabs:
             return YamlDocument(None, None, tabs)
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not text.strip():
         return YamlDocument(None, None, [YamlProblem(1, 1, "the file is empty")])
     loader = _StrictLoader(text)
     try:

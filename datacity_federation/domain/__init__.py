@@ -30,18 +30,18 @@ from datacity_federation.domain.vocab import (
 )
 
 __all__ = [
-    "DATA_CITY_TEMPLATE",
-    "KPI",
     "ApplicationStatus",
     "Challenge",
     "City",
     "Contact",
     "Criterion",
+    "DATA_CITY_TEMPLATE",
     "DatasetRef",
     "DomainModel",
     "Federation",
     "FederationDefaults",
     "FederationSettings",
+    "KPI",
     "LocalizedText",
     "Outcome",
     "Partner",

@@ -20,10 +20,10 @@ from datacity_federation.domain.vocab import Outcome, Phase
 
 __all__ = [
     "ALL_THEMES",
-    "METRIC_DIMS",
-    "METRIC_UNITS",
     "Cell",
     "CellStatus",
+    "METRIC_DIMS",
+    "METRIC_UNITS",
     "Metric",
     "Unit",
 ]

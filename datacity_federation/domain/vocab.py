@@ -14,19 +14,19 @@ from types import MappingProxyType
 
 __all__ = [
     "APPLICATION_STATUS_LABELS",
+    "ApplicationStatus",
     "DISCLOSURE_PROFILES",
     "LABEL_LANGUAGES",
     "OUTCOME_LABELS",
+    "Outcome",
     "PARTNER_KIND_LABELS",
     "PHASE_LABELS",
     "PILOT_STATUS_LABELS",
-    "THEME_LABELS",
-    "ApplicationStatus",
-    "Outcome",
     "PartnerKind",
     "Phase",
     "PilotStatus",
     "PortalKind",
+    "THEME_LABELS",
     "Theme",
     "label",
 ]
