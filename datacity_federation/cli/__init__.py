@@ -10,7 +10,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 
 from datacity_federation.errors import DatacityError
@@ -45,14 +44,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatacityError as exc:
         _echo_error(str(exc))
         code = exc.exit_code
-    except click.exceptions.ClickException as exc:
-        exc.show()
+    except typer.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         _echo_error("aborted")
         code = 1
+    except typer.TyperException as exc:
+        # Usage errors (unknown command, missing option): click's own message and exit code 2.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            _echo_error(str(exc))
+        code = int(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         _echo_error("interrupted")
         code = 130

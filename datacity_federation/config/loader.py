@@ -26,10 +26,30 @@ from datacity_federation.domain.season import PhaseDurations
 from datacity_federation.domain.vocab import DISCLOSURE_PROFILES, Theme
 from datacity_federation.errors import ConfigError, ConfigProblem
 
-__all__ = ["FEDERATION_FILE", "load_city", "load_federation", "load_federation_settings"]
+__all__ = [
+    "FEDERATION_FILE",
+    "load_city",
+    "load_federation",
+    "load_federation_settings",
+    "world_problems",
+]
 
 FEDERATION_FILE = "federation.yaml"
 M = TypeVar("M", bound=BaseModel)
+
+# What each format of the domain means, said the way a person would fix it.
+_PATTERN_HINTS = {
+    r"^[A-Z]{2}$": "use an ISO 3166-1 alpha-2 country code in capitals, e.g. 'FR'",
+    r"^[A-Z]{3}$": "use an ISO 4217 currency code in capitals, e.g. 'EUR'",
+    r"^[A-Z_][A-Z0-9_]*$": "use the NAME of an environment variable (capitals, digits, '_')",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "not an e-mail address",
+    r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$": "use lower-case letters, digits, '-' or '_' (e.g. 'paris')",
+    r"^[a-z][a-z0-9_-]*$": "use a lower-case name, e.g. 'default'",
+    r"^[a-z][a-z0-9_]*$": "use a lower-case code: letters, digits and '_' (e.g. 'waste')",
+    r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$": "not a BCP 47 language tag (e.g. 'fr', 'zh-Hans')",
+    r"^https?://[^\s/$.?#].[^\s]*$": "not an http(s) URL",
+    r"^https?://\S+$": "not an http(s) URL",
+}
 
 
 def _read(path: Path, raw: bytes | None = None) -> tuple[YamlDocument | None, list[ConfigProblem]]:
@@ -108,6 +128,8 @@ def _validation_problems(
         else:
             where = locate(doc.root, loc)
             message = err["msg"]
+            if kind == "string_pattern_mismatch":
+                message = _PATTERN_HINTS.get(str(err.get("ctx", {}).get("pattern")), message)
             if kind == "value_error":
                 message = message.removeprefix("Value error, ")
             value = err.get("input")
@@ -158,10 +180,16 @@ def _currencies() -> frozenset[str]:
 def _territories() -> frozenset[str]:
     from babel import Locale
 
-    return frozenset(str(code) for code in Locale("en").territories if str(code).isalpha())
+    # CLDR also names groupings and private-use codes that are no country (EU, UN, ZZ...).
+    not_countries = {"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
+    return frozenset(
+        str(code)
+        for code in Locale("en").territories
+        if str(code).isalpha() and str(code) not in not_countries
+    )
 
 
-def _world_problems(data: Mapping[str, Any]) -> list[Problem]:
+def world_problems(data: Mapping[str, Any]) -> list[Problem]:
     """Checks against the outside world's registries (Babel's CLDR, the IANA database).
 
     They read the raw values, so they are reported even when other fields fail validation.
@@ -240,7 +268,7 @@ def _load_city(
     data = _inherit_template(doc.data, settings)
     city, invalid = _validate(path, doc, City, data)
     problems += invalid
-    world = _world_problems(data)
+    world = world_problems(data)
     if city is None:
         problems += _located(path, doc, world)
         problems.sort(key=lambda p: (p.line, p.column))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,9 +12,11 @@ from datacity_federation.config.loader import (
     load_city,
     load_federation,
     load_federation_settings,
+    world_problems,
 )
 from datacity_federation.config.resources import default_cities_dir, templates_dir
 from datacity_federation.config.schema import city_schema_text
+from datacity_federation.domain.base import format_loc
 from datacity_federation.domain.city import City
 from datacity_federation.domain.federation import FederationSettings
 from datacity_federation.domain.season import Season
@@ -30,6 +33,10 @@ __all__ = [
     "resolve_city",
     "timeline_view",
 ]
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +195,19 @@ def new_city_file(
             raise DatacityError(
                 f"--portal: unknown kind {kind!r} (one of {', '.join(sorted(kinds))})"
             )
+    if not _SLUG.fullmatch(slug):
+        raise DatacityError(f"SLUG: use lower-case letters, digits, '-' or '_' (got {slug!r})")
+    wrong = [
+        f"--languages: not a BCP 47 language tag {lang!r} (e.g. 'fr', 'zh-Hans')"
+        for lang in languages
+        if not _LANGUAGE.fullmatch(lang)
+    ]
+    if not languages:
+        wrong.append("--languages: give at least one language, e.g. 'fr,en'")
+    raw = {"languages": languages, "timezone": timezone, "currency": currency, "country": country}
+    wrong += [f"{_option_of(format_loc(loc))}: {message}" for loc, message in world_problems(raw)]
+    if wrong:
+        raise DatacityError("\n".join(dict.fromkeys(wrong)))
     target = out_dir / f"{slug}.yaml"
     if target.exists() and not force:
         raise DatacityError(f"{target} already exists (use --force to overwrite)")
@@ -212,7 +232,13 @@ def new_city_file(
         first_season=first_season.isoformat(),
     )
     settings = _settings_beside(target) if out_dir.is_dir() else None
-    load_city(target, settings=settings, content=text.encode("utf-8"))
+    try:
+        load_city(target, settings=settings, content=text.encode("utf-8"))
+    except ConfigError as exc:
+        # Point at the option the user typed, not at a file that does not exist yet.
+        raise DatacityError(
+            "\n".join(f"{_option_of(p.field)}: {p.message}" for p in exc.problems)
+        ) from None
     out_dir.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     schema = out_dir / "city.schema.json"
@@ -220,6 +246,24 @@ def new_city_file(
         # Editors that read the yaml-language-server comment check the file as it is typed.
         schema.write_text(city_schema_text(), encoding="utf-8")
     return target
+
+
+_OPTIONS = {
+    "id": "SLUG",
+    "name": "--name",
+    "partners": "--name",
+    "country": "--country",
+    "timezone": "--timezone",
+    "currency": "--currency",
+    "languages": "--languages",
+    "portals": "--portal",
+    "seasons": "--first-season",
+}
+
+
+def _option_of(field: str) -> str:
+    head = field.split(".")[0].split("[")[0]
+    return _OPTIONS.get(head, field or "new-city")
 
 
 def _yaml_str(value: object) -> str:

@@ -1,0 +1,7 @@
+"""``python -m datacity_federation`` runs the ``datacity`` command line."""
+
+from __future__ import annotations
+
+from datacity_federation.cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""The built wheel carries cities/ and templates/: an installed library finds them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    [built] = out.glob("datacity_federation-*.whl")
+    return built
+
+
+def test_wheel_ships_cities_templates_and_py_typed(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for city in ("paris", "barcelona", "singapore", "bangalore", "federation"):
+        assert f"datacity_federation/_data/cities/{city}.yaml" in names
+    assert "datacity_federation/_data/cities/city.schema.json" in names
+    assert "datacity_federation/_data/templates/city.yaml.j2" in names
+    assert "datacity_federation/py.typed" in names
+
+
+def test_installed_wheel_validates_its_shipped_cities(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=False)
+    # The dependencies come from this test run's environment; the library itself from the wheel.
+    purelib = Path(
+        sysconfig.get_paths(vars={"base": str(env_dir), "platbase": str(env_dir)})["purelib"]
+    )
+    (purelib / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(purelib),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH"}}
+    where = subprocess.run(
+        [str(python), "-c", "import datacity_federation as d; print(d.default_cities_dir())"],
+        cwd=work, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert where.stdout.strip().startswith(str(purelib))
+    result = subprocess.run(
+        [str(python), "-m", "datacity_federation", "validate"],
+        cwd=work, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (
+        0,
+        "ok: 4 cities, 6 seasons, 2 challenges in 5 files\n",
+    )
+    made = subprocess.run(
+        [str(python), "-m", "datacity_federation", "new-city", "lyon", "--name", "Lyon", "--country",
+         "FR", "--languages", "fr", "--timezone", "Europe/Paris", "--currency", "EUR", "--out", "."],
+        cwd=work, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert (work / "lyon.yaml").is_file()

@@ -1,0 +1,92 @@
+"""The direction of dependencies holds: a pure core, edges outside, nothing imports the CLI."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+PACKAGE = Path(__file__).resolve().parents[2] / "datacity_federation"
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+
+# Layer -> the package layers and third-party libraries it may import.
+PURE_LAYERS = {
+    "domain": ({"errors", "domain"}, {"pydantic", "typing_extensions"}),
+    "privacy": ({"errors", "domain", "privacy"}, {"pydantic", "typing_extensions"}),
+}
+CORE_EDGES = {"store", "portals", "sync", "review", "cli", "services"}
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def layer_of(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "datacity_federation":
+        return None
+    return parts[1] if len(parts) > 1 else ""
+
+
+def modules(layer: str) -> list[Path]:
+    folder = PACKAGE / layer
+    return sorted(folder.rglob("*.py")) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize("layer", sorted(PURE_LAYERS))
+def test_pure_layer_imports_only_the_core_and_pydantic(layer: str) -> None:
+    allowed_layers, allowed_libs = PURE_LAYERS[layer]
+    wrong = []
+    for path in modules(layer):
+        for name in imports_of(path):
+            top = name.split(".")[0]
+            inner = layer_of(name)
+            if inner is not None:
+                if inner.split(".")[0] not in allowed_layers:
+                    wrong.append(f"{path.name}: {name}")
+            elif top not in STDLIB and top not in allowed_libs:
+                wrong.append(f"{path.name}: {name}")
+    assert wrong == []
+
+
+def test_domain_does_no_io() -> None:
+    banned = {"open(", "Path(", ".read_text(", ".write_text(", "date.today(", "datetime.now("}
+    wrong = [
+        f"{path.name}: {word}"
+        for path in modules("domain")
+        for word in banned
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert wrong == []
+
+
+def test_nothing_imports_the_cli() -> None:
+    wrong = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.parent.name != "cli"
+        and path.name != "__main__.py"
+        and any((layer_of(n) or "").startswith("cli") for n in imports_of(path))
+    ]
+    assert wrong == []
+
+
+def test_config_does_not_reach_into_the_edges() -> None:
+    wrong = [
+        f"{path.name}: {name}"
+        for path in modules("config")
+        for name in imports_of(path)
+        if (layer_of(name) or "").split(".")[0] in CORE_EDGES
+    ]
+    assert wrong == []
