@@ -1,0 +1,110 @@
+"""Docs that cannot drift: every field, command and error is documented; README examples run."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+import datacity_federation.errors as errors
+from datacity_federation.domain import City, FederationSettings
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+
+
+def all_docs() -> str:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.md"))]
+    return "\n".join([*texts, (ROOT / "README.md").read_text(encoding="utf-8")])
+
+
+def field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[str]:
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(name)
+        stack: list[Any] = [info.annotation]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                names |= field_names(item, seen)
+            stack.extend(getattr(item, "__args__", ()) or ())
+    return names
+
+
+@pytest.mark.parametrize("model", [City, FederationSettings])
+def test_every_config_field_is_in_the_configuration_reference(model: type[BaseModel]) -> None:
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    missing = sorted(n for n in field_names(model) if not re.search(rf"\b{re.escape(n)}\b", text))
+    assert missing == []
+
+
+def command_paths() -> list[str]:
+    import typer.main
+
+    from datacity_federation.cli import _register, app
+
+    _register()
+    root = typer.main.get_command(app)
+    paths: list[str] = []
+
+    def walk(command: Any, prefix: str) -> None:
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in subcommands.items():
+                walk(sub, f"{prefix} {name}".strip())
+        else:
+            paths.append(prefix)
+
+    walk(root, "")
+    return sorted(paths)
+
+
+def test_every_cli_command_is_documented() -> None:
+    text = all_docs()
+    paths = command_paths()
+    assert "validate" in paths
+    missing = [p for p in paths if f"datacity {p}" not in text]
+    assert missing == []
+
+
+def test_every_error_class_is_documented() -> None:
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    classes = [
+        name
+        for name in errors.__all__
+        if isinstance(getattr(errors, name), type) and issubclass(getattr(errors, name), Exception)
+    ]
+    assert [name for name in classes if f"`{name}`" not in text] == []
+
+
+def test_readme_first_runnable_command_is_near_the_top() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("make "))
+    assert first < 25
+    assert lines[first].startswith("make demo")
+    assert lines[first + 1].startswith("make test")
+
+
+def test_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks
+    monkeypatch.chdir(ROOT)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
+
+
+def test_docs_name_no_machine_paths() -> None:
+    text = all_docs()
+    assert re.findall(r"/(?:work|root|home)/\w+", text) == []
+    assert os.sep == "/"
