@@ -28,10 +28,11 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each area registers its commands; importing them here keeps `datacity --help` complete.
-    from datacity_federation.cli import cities, demo
+    from datacity_federation.cli import cities, demo, records
 
     cities.register(app)
     demo.register(app)
+    records.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

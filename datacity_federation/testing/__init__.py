@@ -1,0 +1,1 @@
+"""Helpers for the tests of downstream apps (and of this package): real parts, started locally."""

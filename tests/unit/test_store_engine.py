@@ -1,0 +1,37 @@
+"""Where the records live: --db, DATACITY_DB, ./datacity.db; URLs as given."""
+
+from __future__ import annotations
+
+import pytest
+
+from datacity_federation.store.engine import database_url
+
+pytestmark = pytest.mark.unit
+
+
+def test_database_url_default_is_local_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATACITY_DB", raising=False)
+    assert database_url() == "sqlite:///datacity.db"
+
+
+def test_database_url_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATACITY_DB", "/data/city.db")
+    assert database_url() == "sqlite:////data/city.db"
+
+
+def test_database_url_explicit_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATACITY_DB", "/data/city.db")
+    assert database_url("other.db") == "sqlite:///other.db"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_url_urls_kept_with_psycopg_driver(given: str, expected: str) -> None:
+    assert database_url(given) == expected
