@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from datacity_federation.testing import CliResult, RunCli
+from datacity_federation.testing import run_cli as _run_cli
 from datacity_federation.testing.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIES = ROOT / "cities"
-
-
-@dataclass(frozen=True)
-class CliResult:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture
@@ -28,15 +22,13 @@ def cities_dir() -> Path:
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
-    """Run ``datacity ARGS`` in-process and return its exit code, stdout and stderr."""
-    from datacity_federation.cli import main
+def run_cli() -> RunCli:
+    """Run ``datacity ARGS`` in-process; fail the test if a traceback ever reaches the user."""
 
     def run(*args: str) -> CliResult:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err
-        return CliResult(code, captured.out, captured.err)
+        result = _run_cli(*args)
+        assert "Traceback" not in result.err
+        return result
 
     return run
 

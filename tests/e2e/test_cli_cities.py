@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from datacity_federation.config.schema import city_schema_text, federation_schema_text
+from datacity_federation.testing import RunCli
 
 pytestmark = pytest.mark.e2e
 
@@ -19,27 +19,25 @@ CASABLANCA = [
 ]  # fmt: skip
 
 
-def test_validate_shipped_cities_exits_zero(
-    run_cli: Callable[..., object], cities_dir: Path
-) -> None:
+def test_validate_shipped_cities_exits_zero(run_cli: RunCli, cities_dir: Path) -> None:
     result = run_cli("validate", str(cities_dir))
-    assert result.code == 0  # type: ignore[attr-defined]
-    assert result.out == "ok: 4 cities, 6 seasons, 2 challenges in 5 files\n"  # type: ignore[attr-defined]
+    assert result.code == 0
+    assert result.out == "ok: 4 cities, 6 seasons, 2 challenges in 5 files\n"
 
 
 def test_new_city_unlike_the_four_validates_and_shows_its_timeline_in_arabic_and_french(
-    tmp_path: Path, run_cli: Callable[..., object]
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
     made = run_cli(*CASABLANCA, "--out", str(tmp_path))
-    assert made.code == 0  # type: ignore[attr-defined]
+    assert made.code == 0
     path = tmp_path / "casablanca.yaml"
-    assert made.out == f"wrote {path}\n"  # type: ignore[attr-defined]
+    assert made.out == f"wrote {path}\n"
     assert (tmp_path / "city.schema.json").read_text(encoding="utf-8") == city_schema_text()
-    assert run_cli("validate", str(path)).code == 0  # type: ignore[attr-defined]
+    assert run_cli("validate", str(path)).code == 0
 
     arabic = run_cli("timeline", str(path), "--on", "2016-07-10")
-    assert arabic.code == 0  # type: ignore[attr-defined]
-    assert arabic.out.splitlines() == [  # type: ignore[attr-defined]
+    assert arabic.code == 0
+    assert arabic.out.splitlines() == [
         "Casablanca — الموسم 1 (s1)",
         "  الشراكات              1 مارس 2016 – 31 مايو 2016",
         "▶ دعوة الشركات الناشئة  1 يونيو 2016 – 31 أغسطس 2016  (متبقٍ 53 يوم)",
@@ -47,19 +45,19 @@ def test_new_city_unlike_the_four_validates_and_shows_its_timeline_in_arabic_and
         "  النتائج               1 ديسمبر 2016 – 28 فبراير 2017",
     ]
     french = run_cli("timeline", str(path), "--on", "2016-07-10", "--lang", "fr")
-    assert french.out.splitlines()[2] == (  # type: ignore[attr-defined]
+    assert french.out.splitlines()[2] == (
         "▶ Appel aux start-up  1 juin 2016 – 31 août 2016  (encore 53 jours)"
     )
 
 
-def test_new_city_refuses_to_overwrite(tmp_path: Path, run_cli: Callable[..., object]) -> None:
-    assert run_cli(*CASABLANCA, "--out", str(tmp_path)).code == 0  # type: ignore[attr-defined]
+def test_new_city_refuses_to_overwrite(tmp_path: Path, run_cli: RunCli) -> None:
+    assert run_cli(*CASABLANCA, "--out", str(tmp_path)).code == 0
     again = run_cli(*CASABLANCA, "--out", str(tmp_path))
-    assert again.code == 1  # type: ignore[attr-defined]
-    assert again.err == (  # type: ignore[attr-defined]
+    assert again.code == 1
+    assert again.err == (
         f"datacity: error: {tmp_path}/casablanca.yaml already exists (use --force to overwrite)\n"
     )
-    assert run_cli(*CASABLANCA, "--out", str(tmp_path), "--force").code == 0  # type: ignore[attr-defined]
+    assert run_cli(*CASABLANCA, "--out", str(tmp_path), "--force").code == 0
 
 
 @pytest.mark.parametrize(
@@ -80,7 +78,7 @@ def test_new_city_refuses_to_overwrite(tmp_path: Path, run_cli: Callable[..., ob
     ],
 )
 def test_new_city_refuses_bad_options(
-    tmp_path: Path, run_cli: Callable[..., object], change: tuple[str, str], expected: str
+    tmp_path: Path, run_cli: RunCli, change: tuple[str, str], expected: str
 ) -> None:
     args = list(CASABLANCA)
     if change[0] in args:
@@ -88,24 +86,22 @@ def test_new_city_refuses_bad_options(
     else:
         args += change
     result = run_cli(*args, "--out", str(tmp_path))
-    assert result.code == 1  # type: ignore[attr-defined]
-    assert expected in result.err  # type: ignore[attr-defined]
+    assert result.code == 1
+    assert expected in result.err
     assert not (tmp_path / "casablanca.yaml").exists()
 
 
-def test_new_city_refuses_bad_slug(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+def test_new_city_refuses_bad_slug(tmp_path: Path, run_cli: RunCli) -> None:
     args = ["new-city", "Casa Blanca", *CASABLANCA[2:], "--out", str(tmp_path)]
     result = run_cli(*args)
-    assert result.err == (  # type: ignore[attr-defined]
+    assert result.err == (
         "datacity: error: SLUG: use lower-case letters, digits, '-' or '_' (got 'Casa Blanca')\n"
     )
 
 
-def test_timeline_marks_the_current_phase_of_paris(
-    run_cli: Callable[..., object], cities_dir: Path
-) -> None:
+def test_timeline_marks_the_current_phase_of_paris(run_cli: RunCli, cities_dir: Path) -> None:
     result = run_cli("timeline", "paris", "--cities", str(cities_dir), "--on", "2017-12-15")
-    assert result.out.splitlines() == [  # type: ignore[attr-defined]
+    assert result.out.splitlines() == [
         "Paris — saison 3 (s3)",
         "  Partenariats        1 septembre 2017 – 30 novembre 2017",
         "▶ Appel aux start-up  1 décembre 2017 – 28 février 2018  (encore 76 jours)",
@@ -114,19 +110,17 @@ def test_timeline_marks_the_current_phase_of_paris(
     ]
 
 
-def test_timeline_of_a_past_season_says_nothing_runs(
-    run_cli: Callable[..., object], cities_dir: Path
-) -> None:
+def test_timeline_of_a_past_season_says_nothing_runs(run_cli: RunCli, cities_dir: Path) -> None:
     result = run_cli(
         "timeline", "barcelona", "--cities", str(cities_dir), "--season", "1", "--on", "2026-11-24",
         "--lang", "es",
     )  # fmt: skip
-    assert result.code == 0  # type: ignore[attr-defined]
+    assert result.code == 0
     assert (
         result.out.splitlines()[1]
         == "  Alianzas                   15 de enero de 2018 – 14 de marzo de 2018"
-    )  # type: ignore[attr-defined]
-    assert result.out.splitlines()[-1] == "  ninguna fase en curso el 24 de noviembre de 2026"  # type: ignore[attr-defined]
+    )
+    assert result.out.splitlines()[-1] == "  ninguna fase en curso el 24 de noviembre de 2026"
 
 
 @pytest.mark.parametrize(
@@ -145,16 +139,16 @@ def test_timeline_of_a_past_season_says_nothing_runs(
     ],
 )
 def test_timeline_refuses_bad_input(
-    run_cli: Callable[..., object], cities_dir: Path, args: tuple[str, ...], expected: str
+    run_cli: RunCli, cities_dir: Path, args: tuple[str, ...], expected: str
 ) -> None:
     result = run_cli(*args, "--cities", str(cities_dir))
-    assert result.code == 1  # type: ignore[attr-defined]
-    assert result.err.startswith(expected)  # type: ignore[attr-defined]
+    assert result.code == 1
+    assert result.err.startswith(expected)
 
 
-def test_schema_prints_the_city_schema_with_descriptions(run_cli: Callable[..., object]) -> None:
+def test_schema_prints_the_city_schema_with_descriptions(run_cli: RunCli) -> None:
     result = run_cli("schema")
-    schema = json.loads(result.out)  # type: ignore[attr-defined]
+    schema = json.loads(result.out)
     assert (
         schema["properties"]["timezone"]["description"] == "IANA time zone, e.g. ``Europe/Paris``."
     )
@@ -175,7 +169,7 @@ def test_shipped_city_files_name_their_schema(cities_dir: Path) -> None:
         assert first == f"# yaml-language-server: $schema={schema}.schema.json"
 
 
-def test_unknown_command_is_a_usage_error(run_cli: Callable[..., object]) -> None:
+def test_unknown_command_is_a_usage_error(run_cli: RunCli) -> None:
     result = run_cli("frobnicate")
-    assert result.code == 2  # type: ignore[attr-defined]
-    assert "No such command 'frobnicate'" in result.err  # type: ignore[attr-defined]
+    assert result.code == 2
+    assert "No such command 'frobnicate'" in result.err

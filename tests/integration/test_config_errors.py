@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from datacity_federation import ConfigError, load_city, load_federation
+from datacity_federation.testing import RunCli
 
 pytestmark = pytest.mark.integration
 
@@ -56,17 +56,17 @@ def write(tmp_path: Path, text: str | bytes, name: str = "lyon.yaml") -> Path:
     return path
 
 
-def refused(run_cli: Callable[..., object], path: Path) -> str:
+def refused(run_cli: RunCli, path: Path) -> str:
     result = run_cli("validate", str(path))
-    assert result.code == 1  # type: ignore[attr-defined]
-    assert result.out == ""  # type: ignore[attr-defined]
-    return str(result.err)  # type: ignore[attr-defined]
+    assert result.code == 1
+    assert result.out == ""
+    return result.err
 
 
-def test_valid_file_is_accepted(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+def test_valid_file_is_accepted(tmp_path: Path, run_cli: RunCli) -> None:
     result = run_cli("validate", str(write(tmp_path, VALID)))
-    assert result.code == 0  # type: ignore[attr-defined]
-    assert "ok: 1 cities, 1 seasons, 1 challenges" in result.out  # type: ignore[attr-defined]
+    assert result.code == 0
+    assert "ok: 1 cities, 1 seasons, 1 challenges" in result.out
 
 
 @pytest.mark.parametrize(
@@ -195,16 +195,14 @@ def test_valid_file_is_accepted(tmp_path: Path, run_cli: Callable[..., object]) 
     ],
 )
 def test_validate_refuses_bad_city(
-    tmp_path: Path, run_cli: Callable[..., object], old: str, new: str, expected: str
+    tmp_path: Path, run_cli: RunCli, old: str, new: str, expected: str
 ) -> None:
     assert old in VALID
     err = refused(run_cli, write(tmp_path, VALID.replace(old, new, 1)))
     assert expected in err
 
 
-def test_validate_reports_every_problem_at_once(
-    tmp_path: Path, run_cli: Callable[..., object]
-) -> None:
+def test_validate_reports_every_problem_at_once(tmp_path: Path, run_cli: RunCli) -> None:
     text = VALID.replace("EUR", "EUX").replace("Europe/Paris", "Mars/Olympus")
     err = refused(run_cli, write(tmp_path, text))
     assert err.splitlines() == [
@@ -215,23 +213,23 @@ def test_validate_reports_every_problem_at_once(
     ]
 
 
-def test_validate_refuses_empty_file(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+def test_validate_refuses_empty_file(tmp_path: Path, run_cli: RunCli) -> None:
     err = refused(run_cli, write(tmp_path, "# nothing but a comment\n"))
     assert "lyon.yaml:1:1: the file is empty" in err
 
 
-def test_validate_refuses_non_utf8(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+def test_validate_refuses_non_utf8(tmp_path: Path, run_cli: RunCli) -> None:
     raw = VALID.replace("Lyon}", "Ly\xf3n}", 1).encode("latin-1")
     err = refused(run_cli, write(tmp_path, raw))
     assert "lyon.yaml:2:24: not UTF-8: byte 0xf3 cannot be decoded; save as UTF-8" in err
 
 
-def test_validate_refuses_oversized_file(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+def test_validate_refuses_oversized_file(tmp_path: Path, run_cli: RunCli) -> None:
     err = refused(run_cli, write(tmp_path, VALID + "#" * (1024 * 1024)))
     assert "lyon.yaml:1:1: file too large" in err
 
 
-def test_validate_refuses_alias_bomb_fast(tmp_path: Path, run_cli: Callable[..., object]) -> None:
+def test_validate_refuses_alias_bomb_fast(tmp_path: Path, run_cli: RunCli) -> None:
     lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]
     started = time.perf_counter()
