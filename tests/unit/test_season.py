@@ -118,18 +118,24 @@ def test_data_city_template_is_three_three_three_then_outcome() -> None:
     assert season.experimentation_end == date(2018, 5, 31)
 
 
-def test_explicit_phases_with_a_declared_gap_are_accepted() -> None:
-    season = Season(
+def explicit(*spans: tuple[Phase, date, date, bool]) -> Season:
+    """A season of explicit phases: (phase, start, end, gap_before) each."""
+    return Season(
         id="s1",
         number=1,
-        start=date(2018, 1, 1),
-        phases=(
-            PhaseSpan(phase=Phase.PARTNERING, start=date(2018, 1, 1), end=date(2018, 2, 28)),
-            PhaseSpan(
-                phase=Phase.CALL, start=date(2018, 4, 1), end=date(2018, 5, 31), gap_before=True
-            ),
-            PhaseSpan(phase=Phase.EXPERIMENTATION, start=date(2018, 6, 1), end=date(2018, 8, 31)),
+        start=spans[0][1],
+        phases=tuple(
+            PhaseSpan(phase=phase, start=first, end=last, gap_before=gap)
+            for phase, first, last, gap in spans
         ),
+    )
+
+
+def test_explicit_phases_with_a_declared_gap_are_accepted() -> None:
+    season = explicit(
+        (Phase.PARTNERING, date(2018, 1, 1), date(2018, 2, 28), False),
+        (Phase.CALL, date(2018, 4, 1), date(2018, 5, 31), True),
+        (Phase.EXPERIMENTATION, date(2018, 6, 1), date(2018, 8, 31), False),
     )
     assert season.phase_on(date(2018, 3, 15)) is None
     assert season.phase_on(date(2018, 4, 1)) is Phase.CALL
@@ -137,33 +143,36 @@ def test_explicit_phases_with_a_declared_gap_are_accepted() -> None:
 
 def test_explicit_phases_with_an_undeclared_gap_are_refused() -> None:
     with pytest.raises(ValueError, match=r"phases\[1\]\.start: gap after partnering"):
-        Season(
-            id="s1",
-            number=1,
-            start=date(2018, 1, 1),
-            phases=(
-                PhaseSpan(phase=Phase.PARTNERING, start=date(2018, 1, 1), end=date(2018, 2, 28)),
-                PhaseSpan(phase=Phase.CALL, start=date(2018, 4, 1), end=date(2018, 5, 31)),
-                PhaseSpan(
-                    phase=Phase.EXPERIMENTATION, start=date(2018, 6, 1), end=date(2018, 8, 31)
-                ),
-            ),
+        explicit(
+            (Phase.PARTNERING, date(2018, 1, 1), date(2018, 2, 28), False),
+            (Phase.CALL, date(2018, 4, 1), date(2018, 5, 31), False),
+            (Phase.EXPERIMENTATION, date(2018, 6, 1), date(2018, 8, 31), False),
         )
 
 
 def test_explicit_phases_out_of_order_are_refused() -> None:
     with pytest.raises(ValueError, match="partnering cannot come after call"):
-        Season(
-            id="s1",
-            number=1,
-            start=date(2018, 1, 1),
-            phases=(
-                PhaseSpan(phase=Phase.CALL, start=date(2018, 1, 1), end=date(2018, 2, 28)),
-                PhaseSpan(phase=Phase.PARTNERING, start=date(2018, 3, 1), end=date(2018, 5, 31)),
-                PhaseSpan(
-                    phase=Phase.EXPERIMENTATION, start=date(2018, 6, 1), end=date(2018, 8, 31)
-                ),
-            ),
+        explicit(
+            (Phase.CALL, date(2018, 1, 1), date(2018, 2, 28), False),
+            (Phase.PARTNERING, date(2018, 3, 1), date(2018, 5, 31), False),
+            (Phase.EXPERIMENTATION, date(2018, 6, 1), date(2018, 8, 31), False),
+        )
+
+
+def test_explicit_phases_missing_the_experimentation_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"phases: missing phase\(s\): experimentation"):
+        explicit(
+            (Phase.PARTNERING, date(2018, 1, 1), date(2018, 2, 28), False),
+            (Phase.CALL, date(2018, 3, 1), date(2018, 5, 31), False),
+        )
+
+
+def test_explicit_phase_ending_before_it_starts_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"phases\[0\]\.end: ends before it starts"):
+        explicit(
+            (Phase.PARTNERING, date(2018, 1, 1), date(2017, 12, 31), False),
+            (Phase.CALL, date(2018, 1, 1), date(2018, 5, 31), False),
+            (Phase.EXPERIMENTATION, date(2018, 6, 1), date(2018, 8, 31), False),
         )
 
 
