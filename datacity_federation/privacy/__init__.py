@@ -1,0 +1,54 @@
+"""PURE: release tables from programme facts, under versioned disclosure rules.
+
+No I/O, no clock. :func:`build_release` turns one closed season's :class:`SeasonFacts` into the
+long-format cells of the rule book, with primary suppression (counts, dominance, p%, KPI means,
+homogeneity), secondary suppression and the linear audit; :func:`apply_correction` is the
+differencing check for a season released before; :mod:`.pseudonyms` links start-ups across
+cities without identities.
+"""
+
+from __future__ import annotations
+
+from datacity_federation.privacy.audit import derivable_cells
+from datacity_federation.privacy.facts import (
+    ApplicationFact,
+    ChallengeFact,
+    MoneyFact,
+    PhaseFact,
+    PilotFact,
+    SeasonFacts,
+)
+from datacity_federation.privacy.pseudonyms import multi_city_count, normalise_id, pseudonym
+from datacity_federation.privacy.rules import (
+    PROFILES,
+    DisclosureProfile,
+    published_problems,
+    resolve_profile,
+)
+from datacity_federation.privacy.tables import (
+    Release,
+    Suppression,
+    apply_correction,
+    build_release,
+)
+
+__all__ = [
+    "PROFILES",
+    "ApplicationFact",
+    "ChallengeFact",
+    "DisclosureProfile",
+    "MoneyFact",
+    "PhaseFact",
+    "PilotFact",
+    "Release",
+    "SeasonFacts",
+    "Suppression",
+    "apply_correction",
+    "build_release",
+    "derivable_cells",
+    "multi_city_count",
+    "normalise_id",
+    "pseudonym",
+    "published_problems",
+    "resolve_profile",
+]

@@ -1,0 +1,101 @@
+"""The pure input of a release: what one season of one city did, without names or text.
+
+Rule header: these dataclasses are the only thing the rules see, so they hold exactly what a
+table needs: unit ids (opaque strings that never leave the city: they only count distinct
+contributors), themes, states, outcomes, amounts and dates. Adapters build them from the city
+store; tests build them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from datacity_federation.domain.vocab import ApplicationStatus, Outcome, Phase
+
+__all__ = [
+    "ApplicationFact",
+    "ChallengeFact",
+    "MoneyFact",
+    "PhaseFact",
+    "PilotFact",
+    "SeasonFacts",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeFact:
+    """A challenge of the season."""
+
+    id: str
+    theme: str
+    partners: tuple[str, ...] = ()
+    """Corporate partners owning the challenge (unit ids)."""
+    datasets: tuple[str, ...] = ()
+    """Data sets offered or used (reference ids)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationFact:
+    """One application: which start-up (unit id), under which theme, how far it went."""
+
+    startup: str
+    theme: str
+    state: ApplicationStatus
+
+
+@dataclass(frozen=True, slots=True)
+class PilotFact:
+    """One pilot: its start-up, theme, outcome (``None`` when not recorded) and KPI improvement
+    (percentage points towards the targets, ``None`` when not measured)."""
+
+    startup: str
+    theme: str
+    outcome: Outcome | None = None
+    kpi_improvement: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyFact:
+    """An amount from one contributor (a partner unit id), under a theme or ``all``."""
+
+    contributor: str
+    amount: Decimal
+    theme: str = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseFact:
+    """A phase's planned and actual dates (both days included)."""
+
+    phase: Phase
+    planned_start: date
+    planned_end: date
+    actual_start: date | None = None
+    actual_end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonFacts:
+    """Everything one season's release is computed from."""
+
+    city: str
+    season: str
+    season_number: int
+    start: date
+    end: date
+    currency: str
+    challenges: tuple[ChallengeFact, ...] = ()
+    applications: tuple[ApplicationFact, ...] = ()
+    pilots: tuple[PilotFact, ...] = ()
+    sponsorships: tuple[MoneyFact, ...] = ()
+    contracts: tuple[MoneyFact, ...] = ()
+    """Contract values of pilots that led to a contract, per contracting partner and theme."""
+    phases: tuple[PhaseFact, ...] = ()
+    partners: frozenset[str] = field(default_factory=frozenset)
+    """Corporate partners of this season."""
+    partners_next: frozenset[str] | None = None
+    """Corporate partners of the next season; ``None`` when there is no next season yet."""
+    network_multi_city: int | None = None
+    """Start-ups piloting in two or more member cities (from the pseudonym linkage), if known."""

@@ -1,0 +1,165 @@
+"""Disclosure rules as versioned profiles, and the primary tests of one cell.
+
+Rule header (the rule book, section 2): thresholds count distinct contributing units, not rows.
+Counts publish when 0 or at least ``min_count`` units (else ``A``). Money publishes with at least
+``min_money_contributors`` contributors, the largest at most ``dominance_one`` % of the total
+(else ``O``), the two largest at most ``dominance_two`` % (else ``T``), and the rest at least
+``p_percent`` % of the largest (the p%-rule, else ``O``). A KPI mean needs ``min_kpi_pilots``
+pilots, is rounded to ``kpi_step`` points and is never published when every value is equal.
+Homogeneity: an outcome holding more than ``homogeneity`` % of a theme's pilots suppresses that
+theme's outcome breakdown. A profile only moves upward: a city may choose a stricter profile
+than its federation, never a looser one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from datacity_federation.domain.release import ALL_THEMES, Cell, CellStatus, Metric, Unit
+from datacity_federation.domain.vocab import DISCLOSURE_PROFILES
+from datacity_federation.errors import ReleaseError
+
+__all__ = [
+    "ALWAYS_ADDITIVE",
+    "PROFILES",
+    "DisclosureProfile",
+    "count_status",
+    "kpi_status",
+    "money_status",
+    "published_problems",
+    "resolve_profile",
+    "round_kpi",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureProfile:
+    """One versioned set of thresholds."""
+
+    name: str
+    version: int
+    min_count: int
+    min_money_contributors: int = 3
+    dominance_one: Decimal = Decimal(85)
+    dominance_two: Decimal = Decimal(90)
+    p_percent: Decimal = Decimal(10)
+    min_kpi_pilots: int = 5
+    kpi_step: Decimal = Decimal(1)
+    homogeneity: Decimal = Decimal(90)
+
+    @property
+    def rank(self) -> int:
+        return DISCLOSURE_PROFILES.index(self.name)
+
+
+PROFILES: Mapping[str, DisclosureProfile] = {
+    "default": DisclosureProfile(name="default", version=1, min_count=5),
+    "strict": DisclosureProfile(
+        name="strict", version=1, min_count=10, min_kpi_pilots=10, min_money_contributors=5
+    ),
+}
+
+
+def resolve_profile(federation: str, city: str | None = None) -> DisclosureProfile:
+    """The profile a city releases under: its own when set, never looser than the federation's."""
+    for name in (federation, city):
+        if name is not None and name not in PROFILES:
+            raise ReleaseError(
+                f"unknown disclosure profile {name!r} (known: {', '.join(PROFILES)})"
+            )
+    base = PROFILES[federation]
+    if base.rank < PROFILES["default"].rank:  # pragma: no cover - default is the loosest
+        raise ReleaseError("a federation may not go below the default disclosure profile")
+    if city is None:
+        return base
+    chosen = PROFILES[city]
+    if chosen.rank < base.rank:
+        raise ReleaseError(
+            f"disclosure profile {city!r} is looser than the federation's {federation!r}; "
+            "a city may only make the rules stricter"
+        )
+    return chosen
+
+
+def count_status(units: int, profile: DisclosureProfile) -> CellStatus:
+    """Counts: 0 or at least ``min_count`` distinct units publish; 1 to ``min_count - 1`` do not."""
+    return CellStatus.FREE if units == 0 or units >= profile.min_count else CellStatus.TOO_FEW
+
+
+def money_status(amounts: Sequence[Decimal], profile: DisclosureProfile) -> CellStatus:
+    """Dominance (n,k) and the p%-rule on the contributions of one money total."""
+    positive = sorted((a for a in amounts if a > 0), reverse=True)
+    if not positive:
+        return CellStatus.FREE if not amounts else CellStatus.TOO_FEW
+    if len(positive) < profile.min_money_contributors:
+        return CellStatus.TOO_FEW
+    total = sum(positive, Decimal(0))
+    if positive[0] * 100 > profile.dominance_one * total:
+        return CellStatus.DOMINATED_ONE
+    if (positive[0] + positive[1]) * 100 > profile.dominance_two * total:
+        return CellStatus.DOMINATED_TWO
+    rest = total - positive[0] - positive[1]
+    # p%: the second largest contributor, knowing its own share, estimates the largest from the
+    # total within ``rest``; the estimate must stay at least p% of the largest away.
+    if rest * 100 < profile.p_percent * positive[0]:
+        return CellStatus.DOMINATED_ONE
+    return CellStatus.FREE
+
+
+def round_kpi(mean: Decimal, profile: DisclosureProfile) -> Decimal:
+    step = profile.kpi_step
+    return (mean / step).quantize(Decimal(1), rounding=ROUND_HALF_EVEN) * step
+
+
+def kpi_status(values: Sequence[Decimal], profile: DisclosureProfile) -> CellStatus:
+    """KPI means: enough pilots, and not all equal (a mean of equal values discloses each)."""
+    if len(values) < profile.min_kpi_pilots or len(set(values)) <= 1:
+        return CellStatus.TOO_FEW
+    return CellStatus.FREE
+
+
+ALWAYS_ADDITIVE = frozenset(
+    {
+        Metric.CHALLENGES,
+        Metric.APPLICATIONS,
+        Metric.SHORTLISTED,
+        Metric.SELECTED,
+        Metric.PILOTS,
+        Metric.PILOT_OUTCOMES,
+        Metric.CONTRACT_VALUE_TOTAL,
+    }
+)
+"""Metrics whose theme cells always add up to the ``all`` cell (each row has one theme)."""
+
+
+def published_problems(cells: Iterable[Cell], profile: DisclosureProfile) -> list[str]:
+    """What the hub can re-check without any record (check 7): a count between 1 and
+    ``min_count - 1`` published, and an always-additive group (theme cells + their total) in
+    which exactly one cell is suppressed, so it would follow by subtraction."""
+    problems: list[str] = []
+    groups: dict[tuple[str, str, str], list[Cell]] = {}
+    for c in cells:
+        if (
+            c.status is CellStatus.FREE
+            and c.unit is Unit.COUNT
+            and c.value is not None
+            and 0 < c.value < profile.min_count
+        ):
+            problems.append(
+                f"{'/'.join(c.key)}: a count of {c.value} is below the threshold "
+                f"{profile.min_count} of profile {profile.name}"
+            )
+        if c.metric in ALWAYS_ADDITIVE:
+            groups.setdefault((c.season, c.metric.value, c.dim), []).append(c)
+    for (season, metric, dim), members in sorted(groups.items()):
+        if not any(c.theme == ALL_THEMES for c in members) or len(members) < 2:
+            continue
+        hidden = [c for c in members if c.status is not CellStatus.FREE]
+        if len(hidden) == 1:
+            where = "/".join(x for x in (season, metric, dim) if x)
+            problems.append(
+                f"{where}: only {hidden[0].theme} is suppressed, so it follows from the others"
+            )
+    return problems

@@ -1,0 +1,155 @@
+"""``cells.csv``: write a release's cells and read them back against the hub's pinned schema.
+
+Rule header: RFC 4180 (CRLF line ends, minimal quoting), UTF-8, a fixed header, rows sorted by
+their key, values as exact decimal text with ``.`` and no exponent or trailing zero (so the same
+numbers always give the same bytes). The reader trusts nothing the sender says about the file:
+it checks the header, every code against the vocabularies, exact decimals (no NaN, no infinity),
+no negative count or money, unique keys, and no text starting with ``= + - @`` (spreadsheet
+formula injection; the only exception is a plain negative decimal where the metric allows one).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+
+from datacity_federation.domain.release import (
+    ALL_THEMES,
+    METRIC_DIMS,
+    METRIC_UNITS,
+    Cell,
+    CellStatus,
+    Metric,
+    Unit,
+)
+from datacity_federation.domain.vocab import Theme
+from datacity_federation.errors import ReleaseError
+
+__all__ = ["COLUMNS", "SIGNED_METRICS", "format_decimal", "read_cells", "write_cells"]
+
+COLUMNS = ("city", "season", "metric", "theme", "dim", "value", "unit", "status")
+"""Exactly the columns that may leave a city, in order."""
+
+SIGNED_METRICS = frozenset({Metric.KPI_IMPROVEMENT_MEAN})
+"""Metrics whose value may be negative (a pilot can move away from its target)."""
+
+_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 20_000
+
+
+def format_decimal(value: Decimal) -> str:
+    """Canonical text of an exact decimal: ``12``, ``0.5``, ``1250000``; never ``1E+6`` or ``-0``."""
+    if not value.is_finite():
+        raise ReleaseError(f"not a finite number: {value}")
+    if value == 0:
+        return "0"
+    text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _sort_key(cell: Cell) -> tuple[str, ...]:
+    return cell.key
+
+
+def write_cells(cells: Iterable[Cell]) -> bytes:
+    """The bytes of ``cells.csv`` for ``cells`` (sorted; the same cells give the same bytes)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    seen: set[tuple[str, ...]] = set()
+    for c in sorted(cells, key=_sort_key):
+        if c.key in seen:
+            raise ReleaseError(f"duplicate cell {'/'.join(c.key)}")
+        seen.add(c.key)
+        value = "" if c.value is None else format_decimal(c.value)
+        writer.writerow(
+            [c.city, c.season, c.metric.value, c.theme, c.dim, value, c.unit.value, c.status.value]
+        )
+    return buf.getvalue().encode("utf-8")
+
+
+def read_cells(data: bytes, *, extra_themes: Sequence[str] = ()) -> list[Cell]:
+    """Parse and validate ``cells.csv`` against the pinned schema; raise :class:`ReleaseError`
+    naming the first bad line and column."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReleaseError(f"cells.csv: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    if "\x00" in text:
+        raise ReleaseError("cells.csv: NUL byte")
+    themes = {t.value for t in Theme} | set(extra_themes) | {ALL_THEMES}
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ReleaseError(f"cells.csv: malformed CSV ({exc})") from exc
+    if not rows or tuple(rows[0]) != COLUMNS:
+        raise ReleaseError(f"cells.csv: header must be exactly {','.join(COLUMNS)}")
+    if len(rows) - 1 > MAX_ROWS:
+        raise ReleaseError(f"cells.csv: more than {MAX_ROWS} rows")
+    cells: list[Cell] = []
+    seen: set[tuple[str, ...]] = set()
+    for line, row in enumerate(rows[1:], start=2):
+        cells.append(_row(row, line, themes))
+        key = cells[-1].key
+        if key in seen:
+            raise ReleaseError(f"cells.csv:{line}: duplicate key {'/'.join(key)}")
+        seen.add(key)
+    return cells
+
+
+def _row(row: list[str], line: int, themes: set[str]) -> Cell:
+    where = f"cells.csv:{line}"
+    if len(row) != len(COLUMNS):
+        raise ReleaseError(f"{where}: expected {len(COLUMNS)} fields, got {len(row)}")
+    city, season, metric, theme, dim, value, unit, status = row
+    for name, text in zip(COLUMNS, row, strict=True):
+        if text.startswith(_FORMULA) and not (name == "value" and _NUMBER.match(text)):
+            raise ReleaseError(f"{where}: {name}: starts with {text[:1]!r} (formula injection)")
+    for name, text in (("city", city), ("season", season)):
+        if not _SLUG.match(text):
+            raise ReleaseError(f"{where}: {name}: not an identifier: {text[:40]!r}")
+    try:
+        m = Metric(metric)
+    except ValueError:
+        raise ReleaseError(f"{where}: metric: unknown metric {metric[:40]!r}") from None
+    if theme not in themes:
+        raise ReleaseError(f"{where}: theme: unknown theme {theme[:40]!r}")
+    if dim and dim not in METRIC_DIMS.get(m, frozenset()):
+        raise ReleaseError(f"{where}: dim: {dim[:40]!r} is not a dimension of {m}")
+    try:
+        u = Unit(unit)
+    except ValueError:
+        raise ReleaseError(f"{where}: unit: unknown unit {unit[:40]!r}") from None
+    if u is not METRIC_UNITS[m]:
+        raise ReleaseError(f"{where}: unit: {m} is measured in {METRIC_UNITS[m]}")
+    try:
+        st = CellStatus(status)
+    except ValueError:
+        raise ReleaseError(f"{where}: status: unknown status {status[:10]!r}") from None
+    number: Decimal | None = None
+    if value:
+        if not _NUMBER.match(value):
+            raise ReleaseError(f"{where}: value: not an exact decimal: {value[:40]!r}")
+        try:
+            number = Decimal(value)
+        except InvalidOperation:  # pragma: no cover - the pattern already excludes it
+            raise ReleaseError(f"{where}: value: not a number") from None
+        if number < 0 and m not in SIGNED_METRICS:
+            raise ReleaseError(f"{where}: value: negative {m}")
+        if u is Unit.COUNT and number != number.to_integral_value():
+            raise ReleaseError(f"{where}: value: a count must be a whole number")
+    if st is CellStatus.FREE and number is None:
+        raise ReleaseError(f"{where}: value: a published cell (F) needs a value")
+    if st is not CellStatus.FREE and number is not None:
+        raise ReleaseError(f"{where}: value: a suppressed cell ({st}) must not carry a value")
+    return Cell(
+        city=city, season=season, metric=m, theme=theme, dim=dim, value=number, unit=u, status=st
+    )

@@ -1,0 +1,398 @@
+"""The hub's write side: register cities and keys, and ingest a pushed bundle (the nine checks).
+
+Rule header (the rule book, section 4): checks run in this order and nothing is written before
+all pass: 1 body size and safe unzip; 2 envelope, payload type, format major version; 3 signature
+against the keys registered for the city in the URL (the envelope's key id is a hint, never
+trusted); 4 URL city = token city = manifest city = every row's city, and the network is the
+hub's; 5 member hashes; 6 ``cells.csv`` against the hub's own pinned schema; 7 the rules that need
+no record; 8 sequence (a known ``bundle_id`` is a no-op 200; else ``seq`` = head + 1 and ``prev`` =
+head, or 409 with the head); 9 one transaction that stores the bundle, replaces (or tombstones)
+the city-season's cells and appends to the feed. The transaction takes the feed counter's row
+lock first, so concurrent ingests (threads, processes, workers on one PostgreSQL) serialize and
+the unique ``(city, seq)`` is only a backstop.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import delete, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from datacity_federation.domain.release import Cell
+from datacity_federation.errors import DatacityError, HubRejected, ReleaseError
+from datacity_federation.privacy.rules import PROFILES, published_problems
+from datacity_federation.sync.bundle import (
+    MAX_BUNDLE_BYTES,
+    BundleRejected,
+    check_digests,
+    open_bundle,
+    verify_envelope,
+)
+from datacity_federation.sync.cells_csv import format_decimal, read_cells
+from datacity_federation.sync.hub_store import (
+    HubBundle,
+    HubCell,
+    HubCity,
+    HubFeed,
+    HubKey,
+    HubMeta,
+    HubSeason,
+    now_utc,
+)
+from datacity_federation.sync.keys import fingerprint, public_key_from_hex, public_key_hex
+from datacity_federation.sync.manifest import Action, Manifest
+
+__all__ = [
+    "Accepted",
+    "HubConflict",
+    "add_city",
+    "hash_token",
+    "hub_network",
+    "ingest",
+    "init_hub",
+    "revoke_key",
+    "rotate_key",
+]
+
+STATUS = {
+    "body_too_large": 413,
+    "too_large_unzipped": 413,
+    "bad_signature": 403,
+    "city_mismatch": 403,
+    "invalid_cells": 422,
+    "rule_violation": 422,
+    "unknown_profile": 422,
+}
+MAX_ACTIVE_KEYS = 2
+
+
+class HubConflict(HubRejected):
+    """409: the bundle does not extend the city's chain; carries the hub's head."""
+
+    def __init__(self, detail: str, head_seq: int, head_id: str | None) -> None:
+        self.head_seq = head_seq
+        self.head_id = head_id
+        super().__init__(409, "conflict", detail)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    status: int
+    """201 stored, 200 already known (nothing changed)."""
+    bundle_id: str
+    city: str
+    seq: int
+    season: str
+    action: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _reject(exc: BundleRejected) -> HubRejected:
+    return HubRejected(STATUS.get(exc.code, 400), exc.code, exc.detail)
+
+
+def init_hub(engine: Engine, network: str | None) -> str:
+    """Record the hub's network on first use; refuse another network later. Return it."""
+    with Session(engine) as s:
+        row = s.get(HubMeta, "network")
+        if row is None:
+            if network is None:
+                raise DatacityError("the hub database has no network yet: give --network")
+            s.add(HubMeta(key="network", value=network))
+            if s.get(HubMeta, "feed_cursor") is None:
+                s.add(HubMeta(key="feed_cursor", value="0"))
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                return init_hub(engine, network)
+            return network
+        if network is not None and row.value != network:
+            raise DatacityError(f"this hub serves network {row.value!r}, not {network!r}")
+        return row.value
+
+
+def hub_network(engine: Engine) -> str:
+    return init_hub(engine, None)
+
+
+def add_city(engine: Engine, *, city: str, public_key: Ed25519PublicKey) -> str:
+    """Register ``city`` with its first key; return its bearer token (only its hash is kept)."""
+    token = "dch_" + secrets.token_urlsafe(32)
+    with Session(engine) as s:
+        if s.get(HubCity, city) is not None:
+            raise DatacityError(f"city {city!r} is already registered (use rotate-key)")
+        fp = fingerprint(public_key)
+        if s.get(HubKey, fp) is not None:
+            raise DatacityError(f"key {fp} is already registered")
+        s.add(HubCity(city=city, token_hash=hash_token(token), created_at=now_utc()))
+        s.flush()
+        s.add(
+            HubKey(
+                fingerprint=fp, city=city, public_key=public_key_hex(public_key), added_at=now_utc()
+            )
+        )
+        s.commit()
+    return token
+
+
+def rotate_key(engine: Engine, *, city: str, public_key: Ed25519PublicKey) -> str:
+    """Add a new active key for ``city`` (two may be active during a rotation)."""
+    with Session(engine) as s:
+        if s.get(HubCity, city) is None:
+            raise DatacityError(f"unknown city {city!r} (use add-city)")
+        fp = fingerprint(public_key)
+        if s.get(HubKey, fp) is not None:
+            raise DatacityError(f"key {fp} is already registered")
+        active = s.exec(select(HubKey).where(HubKey.city == city, HubKey.active == True)).all()  # noqa: E712
+        if len(active) >= MAX_ACTIVE_KEYS:
+            raise DatacityError(
+                f"city {city!r} already has {len(active)} active keys; revoke one first "
+                f"({', '.join(k.fingerprint for k in active)})"
+            )
+        s.add(
+            HubKey(
+                fingerprint=fp, city=city, public_key=public_key_hex(public_key), added_at=now_utc()
+            )
+        )
+        s.commit()
+        return fp
+
+
+def revoke_key(engine: Engine, *, city: str, key_fingerprint: str) -> None:
+    """Revoke a key: nothing it signs is accepted any more."""
+    with Session(engine) as s:
+        key = s.get(HubKey, key_fingerprint)
+        if key is None or key.city != city:
+            raise DatacityError(f"city {city!r} has no key {key_fingerprint}")
+        key.active = False
+        key.revoked_at = now_utc()
+        s.add(key)
+        s.commit()
+
+
+def _row_cities(data: bytes) -> set[str]:
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return set()  # check 6 names the problem
+    return {r[0] for r in rows[1:] if r}
+
+
+def _head(s: Session, city: str) -> tuple[int, str | None]:
+    last = s.exec(
+        select(HubBundle).where(HubBundle.city == city).order_by(HubBundle.seq.desc()).limit(1)  # type: ignore[attr-defined]
+    ).first()
+    return (last.seq, last.bundle_id) if last else (0, None)
+
+
+def _sequence(s: Session, manifest: Manifest, bundle_id: str) -> Accepted | None:
+    """Check 8: ``None`` when the bundle extends the chain; an ``Accepted`` 200 when known."""
+    known = s.get(HubBundle, bundle_id)
+    if known is not None:
+        return Accepted(200, bundle_id, known.city, known.seq, known.season, known.action)
+    seq, head = _head(s, manifest.city)
+    if manifest.seq != seq + 1 or manifest.prev != head:
+        raise HubConflict(
+            f"bundle seq {manifest.seq} (prev {manifest.prev}) does not extend the head: "
+            f"seq {seq}, id {head}",
+            seq,
+            head,
+        )
+    return None
+
+
+def ingest(
+    engine: Engine,
+    *,
+    city: str,
+    token: str | None,
+    body: bytes,
+    max_bytes: int = MAX_BUNDLE_BYTES,
+) -> Accepted:
+    """Run the nine checks on a pushed bundle and store it; raise :class:`HubRejected`."""
+    with Session(engine) as s:
+        token_city = (
+            s.exec(select(HubCity.city).where(HubCity.token_hash == hash_token(token))).first()
+            if token
+            else None
+        )
+        if token_city is None:
+            raise HubRejected(401, "unauthorized", "missing or unknown bearer token")
+        if s.get(HubCity, city) is None:
+            raise HubRejected(404, "unknown_city", f"no city {city[:64]!r} is registered")
+        keys = [
+            public_key_from_hex(k.public_key)
+            for k in s.exec(select(HubKey).where(HubKey.city == city, HubKey.active == True))  # noqa: E712
+        ]
+        network = hub_network(engine)
+    try:
+        opened = open_bundle(body, max_bytes=max_bytes)  # 1
+        manifest, bundle_id, signer = verify_envelope(opened, keys)  # 2, 3
+    except BundleRejected as exc:
+        raise _reject(exc) from None
+    # 4: one city everywhere, the hub's network
+    if not (city == token_city == manifest.city):
+        raise HubRejected(
+            403,
+            "city_mismatch",
+            f"URL city {city!r}, token city {token_city!r} and manifest city "
+            f"{manifest.city!r} must be one",
+        )
+    others = _row_cities(opened.members["cells.csv"]) - {city}
+    if others:
+        raise HubRejected(403, "city_mismatch", f"rows of another city: {sorted(others)[0][:64]!r}")
+    if manifest.network != network:
+        raise HubRejected(
+            400,
+            "network_mismatch",
+            f"bundle is for network {manifest.network!r}, this hub serves {network!r}",
+        )
+    try:
+        check_digests(opened, manifest)  # 5
+    except BundleRejected as exc:
+        raise _reject(exc) from None
+    try:
+        cells = read_cells(opened.members["cells.csv"])  # 6
+    except ReleaseError as exc:
+        raise HubRejected(422, "invalid_cells", str(exc)) from None
+    for c in cells:
+        if c.season != manifest.scope.season:
+            raise HubRejected(
+                422,
+                "invalid_cells",
+                f"row {'/'.join(c.key)} is outside the scope {manifest.scope.season}",
+            )
+    if manifest.scope.end < manifest.scope.start:
+        raise HubRejected(422, "invalid_cells", "scope ends before it starts")
+    profile = PROFILES.get(manifest.rules.profile)  # 7
+    if profile is None or profile.version != manifest.rules.version:
+        raise HubRejected(
+            422,
+            "unknown_profile",
+            f"unknown disclosure profile {manifest.rules.profile} v{manifest.rules.version}",
+        )
+    if manifest.action is Action.RETRACT and cells:
+        raise HubRejected(422, "rule_violation", "a retraction carries no cell")
+    problems = published_problems(cells, profile)
+    if problems:
+        raise HubRejected(422, "rule_violation", problems[0])
+    with Session(engine) as s:
+        known = _sequence(s, manifest, bundle_id)  # 8
+        if known is not None:
+            return known
+    return _store(engine, manifest, bundle_id, signer, body, cells)
+
+
+def _store(
+    engine: Engine, manifest: Manifest, bundle_id: str, signer: str, body: bytes, cells: list[Cell]
+) -> Accepted:
+    """Check 9: one transaction, under the feed counter's row lock."""
+    try:
+        with Session(engine) as s:
+            # The first statement is a write on the counter row: it takes the row lock on
+            # PostgreSQL and the write lock on SQLite before anything is read, so concurrent
+            # ingests serialize here and each sees the head the previous one committed.
+            s.execute(
+                update(HubMeta)
+                .where(HubMeta.key == "feed_cursor")  # type: ignore[arg-type]
+                .values(value=HubMeta.value)
+            )
+            counter = s.exec(select(HubMeta).where(HubMeta.key == "feed_cursor")).one()
+            known = _sequence(s, manifest, bundle_id)
+            if known is not None:
+                return known
+            at = now_utc()
+            scope = manifest.scope
+            s.add(
+                HubBundle(
+                    bundle_id=bundle_id,
+                    city=manifest.city,
+                    seq=manifest.seq,
+                    prev=manifest.prev,
+                    season=scope.season,
+                    action=manifest.action.value,
+                    signed_by=signer,
+                    received_at=at,
+                    size=len(body),
+                    data=body,
+                )
+            )
+            season = s.get(HubSeason, (manifest.city, scope.season))
+            if season is None:
+                season = HubSeason(
+                    city=manifest.city,
+                    season=scope.season,
+                    season_number=scope.season_number,
+                    start=scope.start,
+                    end=scope.end,
+                    end_year=scope.end.year,
+                    currency=scope.currency,
+                    bundle_id=bundle_id,
+                    seq=manifest.seq,
+                    updated_at=at,
+                )
+            season.season_number = scope.season_number
+            season.start, season.end, season.end_year = scope.start, scope.end, scope.end.year
+            season.currency = scope.currency
+            season.bundle_id, season.seq, season.updated_at = bundle_id, manifest.seq, at
+            season.retracted = manifest.action is Action.RETRACT
+            s.add(season)
+            s.execute(
+                delete(HubCell).where(
+                    HubCell.city == manifest.city,  # type: ignore[arg-type]
+                    HubCell.season == scope.season,  # type: ignore[arg-type]
+                )
+            )
+            for c in cells:
+                s.add(
+                    HubCell(
+                        city=c.city,
+                        season=c.season,
+                        metric=c.metric.value,
+                        theme=c.theme,
+                        dim=c.dim,
+                        value=None if c.value is None else format_decimal(c.value),
+                        unit=c.unit.value,
+                        status=c.status.value,
+                        bundle_id=bundle_id,
+                    )
+                )
+            cursor = int(counter.value) + 1
+            counter.value = str(cursor)
+            s.add(counter)
+            s.add(
+                HubFeed(
+                    cursor=cursor,
+                    bundle_id=bundle_id,
+                    city=manifest.city,
+                    season=scope.season,
+                    seq=manifest.seq,
+                    action=manifest.action.value,
+                    at=at,
+                )
+            )
+            s.commit()
+    except IntegrityError:
+        # Another worker stored (city, seq) first: answer as check 8 would now.
+        with Session(engine) as s:
+            known = _sequence(s, manifest, bundle_id)
+            if known is not None:
+                return known
+        raise HubRejected(
+            409, "conflict", "a concurrent push took this seq"
+        ) from None  # pragma: no cover
+    return Accepted(
+        201, bundle_id, manifest.city, manifest.seq, manifest.scope.season, manifest.action.value
+    )
