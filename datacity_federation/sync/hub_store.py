@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Column, LargeBinary, UniqueConstraint, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from datacity_federation.domain.release import Cell, CellStatus, Metric, Unit
@@ -29,6 +30,7 @@ from datacity_federation.errors import StoreError
 from datacity_federation.sync.manifest import ReleaseScope
 
 __all__ = [
+    "HUB_METADATA",
     "CityCoverage",
     "FeedEntry",
     "FeedPage",
@@ -49,13 +51,22 @@ __all__ = [
 ]
 
 
-class HubMeta(SQLModel, table=True):
+_registry = registry()
+HUB_METADATA = _registry.metadata
+"""The hub's own metadata: its tables never mix with a city store's (nor its migrations)."""
+
+
+class HubTable(SQLModel, registry=_registry):
+    """Base of the hub's tables, on their own registry and metadata."""
+
+
+class HubMeta(HubTable, table=True):
     __tablename__ = "hub_meta"
     key: str = Field(primary_key=True)
     value: str
 
 
-class HubCity(SQLModel, table=True):
+class HubCity(HubTable, table=True):
     __tablename__ = "hub_city"
     city: str = Field(primary_key=True)
     token_hash: str = Field(index=True, unique=True)
@@ -63,7 +74,7 @@ class HubCity(SQLModel, table=True):
     created_at: datetime
 
 
-class HubKey(SQLModel, table=True):
+class HubKey(HubTable, table=True):
     __tablename__ = "hub_key"
     fingerprint: str = Field(primary_key=True)
     city: str = Field(index=True, foreign_key="hub_city.city")
@@ -74,7 +85,7 @@ class HubKey(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
-class HubBundle(SQLModel, table=True):
+class HubBundle(HubTable, table=True):
     __tablename__ = "hub_bundle"
     __table_args__ = (UniqueConstraint("city", "seq", name="uq_hub_bundle_city_seq"),)
     bundle_id: str = Field(primary_key=True)
@@ -90,7 +101,7 @@ class HubBundle(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
-class HubSeason(SQLModel, table=True):
+class HubSeason(HubTable, table=True):
     """The scope of a city-season as last released (a retraction keeps the row: a tombstone)."""
 
     __tablename__ = "hub_season"
@@ -107,7 +118,7 @@ class HubSeason(SQLModel, table=True):
     updated_at: datetime
 
 
-class HubCell(SQLModel, table=True):
+class HubCell(HubTable, table=True):
     __tablename__ = "hub_cell"
     city: str = Field(primary_key=True)
     season: str = Field(primary_key=True)
@@ -121,7 +132,7 @@ class HubCell(SQLModel, table=True):
     bundle_id: str
 
 
-class HubFeed(SQLModel, table=True):
+class HubFeed(HubTable, table=True):
     __tablename__ = "hub_feed"
     cursor: int = Field(primary_key=True)
     bundle_id: str = Field(index=True)
@@ -130,12 +141,6 @@ class HubFeed(SQLModel, table=True):
     seq: int
     action: str
     at: datetime
-
-
-TABLES = [
-    SQLModel.metadata.tables[str(m.__tablename__)]
-    for m in (HubMeta, HubCity, HubKey, HubBundle, HubSeason, HubCell, HubFeed)
-]
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -162,7 +167,7 @@ def hub_engine(url: str, *, create: bool = True) -> Engine:
         else:
             engine = create_engine(url, pool_pre_ping=True)
         if create:
-            SQLModel.metadata.create_all(engine, tables=TABLES)
+            HUB_METADATA.create_all(engine)
     except Exception as exc:  # driver errors name the URL's problem; keep them one line
         raise StoreError(f"hub database {_redact(url)}: {type(exc).__name__}: {exc}") from exc
     return engine
@@ -188,7 +193,7 @@ def hub_session(source: Engine | Session | str) -> Iterator[Session]:
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,7 +221,7 @@ class CityCoverage:
     last_bundle_id: str | None
     last_seq: int | None
     last_received_at: datetime | None
-    """UTC, naive."""
+    """UTC."""
     signature_verified: bool
     """True: every bundle stored for the city verified against a key registered for it."""
 

@@ -1,0 +1,248 @@
+"""The federation hub: a FastAPI app over its own store (:mod:`.hub_store`).
+
+Rule header: every answer to bad input is a JSON ``{"error": code, "detail": text}`` with a 4xx
+status, never a 500; the body of a push is read with a cap before anything else; the nine checks
+and the single write transaction live in :mod:`.hub_ingest`. API under ``/api/v1``:
+
+- ``POST /api/v1/cities/{city}/bundles``  push a bundle (zip body, ``Authorization: Bearer``)
+- ``GET  /api/v1/cities/{city}/head``     the city's last ``seq`` and ``bundle_id``
+- ``GET  /api/v1/feed?after=&limit=``     what changed, after an opaque monotonic cursor
+- ``GET  /api/v1/bundles/{bundle_id}``    the original zip, to re-verify offline
+- ``GET  /api/v1/health``
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from datacity_federation.errors import HubRejected
+from datacity_federation.sync.bundle import MAX_BUNDLE_BYTES
+from datacity_federation.sync.hub_ingest import HubConflict, ingest, init_hub
+from datacity_federation.sync.hub_store import (
+    HubBundle,
+    HubCity,
+    feed_page,
+    hub_engine,
+)
+
+__all__ = ["DB_ENV", "MAX_ENV", "app_from_env", "create_app"]
+
+DB_ENV = "DATACITY_HUB_DB"
+MAX_ENV = "DATACITY_HUB_MAX_BYTES"
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_ZIP_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: str
+
+
+class PushAnswer(BaseModel):
+    bundle_id: str
+    city: str
+    seq: int
+    season: str
+    action: str
+    stored: bool
+    """False when the bundle was already known (nothing changed)."""
+
+
+class Head(BaseModel):
+    city: str
+    seq: int
+    bundle_id: str | None
+
+
+class FeedItem(BaseModel):
+    cursor: str
+    bundle_id: str
+    city: str
+    season: str
+    seq: int
+    action: str
+    at: str
+
+
+class Feed(BaseModel):
+    items: list[FeedItem]
+    next: str
+    """Pass as ``after`` to read on; the same value when nothing is new."""
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 411, 413, 415, 422)
+}
+
+
+def _error(status: int, error: str, detail: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail[:2000], **extra}, status_code=status)
+
+
+def _bearer(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def _read_capped(request: Request, limit: int) -> bytes | None:
+    """The body, or ``None`` as soon as it passes ``limit`` bytes (never buffered further)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _cursor(text: str | None) -> int:
+    if text is None or text == "":
+        return 0
+    if not text.isdigit() or len(text) > 18:
+        raise HubRejected(400, "bad_cursor", "after must be a cursor returned by the feed")
+    return int(text)
+
+
+def create_app(
+    engine: Engine | str, *, network: str | None = None, max_bytes: int = MAX_BUNDLE_BYTES
+) -> FastAPI:
+    """The hub app on ``engine`` (or a database URL), for ``network`` (recorded on first use)."""
+    eng = hub_engine(engine) if isinstance(engine, str) else engine
+    served = init_hub(eng, network)
+    app = FastAPI(
+        title="datacity federation hub",
+        version="1",
+        description=f"Anonymised, signed releases of the cities of network {served}.",
+    )
+
+    @app.exception_handler(HubRejected)
+    async def _rejected(_request: Request, exc: HubRejected) -> JSONResponse:
+        if isinstance(exc, HubConflict):
+            return _error(
+                409, exc.error, exc.detail, head={"seq": exc.head_seq, "bundle_id": exc.head_id}
+            )
+        return _error(exc.status, exc.error, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return _error(422, "invalid_request", f"{where}: {first.get('msg', '')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.post(
+        "/api/v1/cities/{city}/bundles",
+        response_model=PushAnswer,
+        status_code=201,
+        responses={200: {"model": PushAnswer}, **ERRORS},
+        openapi_extra=_ZIP_BODY,
+        summary="Push a signed release bundle",
+    )
+    async def push(city: str, request: Request) -> JSONResponse:
+        if not _SLUG.match(city):
+            raise HubRejected(404, "unknown_city", "not a city id")
+        body = await _read_capped(request, max_bytes)
+        if body is None:
+            raise HubRejected(413, "body_too_large", f"the body passes {max_bytes} bytes")
+        got = await run_in_threadpool(
+            ingest, eng, city=city, token=_bearer(request), body=body, max_bytes=max_bytes
+        )
+        answer = PushAnswer(
+            bundle_id=got.bundle_id,
+            city=got.city,
+            seq=got.seq,
+            season=got.season,
+            action=got.action,
+            stored=got.status == 201,
+        )
+        return JSONResponse(answer.model_dump(), status_code=got.status)
+
+    @app.get("/api/v1/cities/{city}/head", response_model=Head, responses=ERRORS)
+    def head(city: str) -> Head:
+        with Session(eng) as s:
+            if not _SLUG.match(city) or s.get(HubCity, city) is None:
+                raise HubRejected(404, "unknown_city", "no such city")
+            last = s.exec(
+                select(HubBundle)
+                .where(HubBundle.city == city)
+                .order_by(HubBundle.seq.desc())  # type: ignore[attr-defined]
+                .limit(1)
+            ).first()
+        return Head(
+            city=city, seq=last.seq if last else 0, bundle_id=last.bundle_id if last else None
+        )
+
+    @app.get("/api/v1/feed", response_model=Feed, responses=ERRORS)
+    def feed(
+        after: Annotated[str | None, Query(max_length=40)] = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> Feed:
+        page = feed_page(eng, after=_cursor(after), limit=limit)
+        return Feed(
+            items=[
+                FeedItem(
+                    cursor=str(e.cursor),
+                    bundle_id=e.bundle_id,
+                    city=e.city,
+                    season=e.season,
+                    seq=e.seq,
+                    action=e.action,
+                    at=e.at.isoformat(),
+                )
+                for e in page.entries
+            ],
+            next=str(page.next_cursor),
+        )
+
+    @app.get(
+        "/api/v1/bundles/{bundle_id}",
+        responses={200: {"content": {"application/zip": {}}}, **ERRORS},
+        response_class=Response,
+    )
+    def bundle(bundle_id: str) -> Response:
+        if not _SHA.match(bundle_id):
+            raise HubRejected(404, "unknown_bundle", "not a bundle id")
+        with Session(eng) as s:
+            row = s.get(HubBundle, bundle_id)
+        if row is None:
+            raise HubRejected(404, "unknown_bundle", "no such bundle")
+        return Response(row.data, media_type="application/zip")
+
+    @app.get("/api/v1/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "network": served}
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app factory ``uvicorn --factory`` runs in each worker: database from $DATACITY_HUB_DB."""
+    url = os.environ.get(DB_ENV, "hub.db")
+    limit = int(os.environ.get(MAX_ENV, str(MAX_BUNDLE_BYTES)))
+    return create_app(url, max_bytes=limit)
