@@ -1,0 +1,80 @@
+"""The review renders in every shipped locale: translated, formatted for the locale, RTL for Arabic."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from datacity_federation.errors import ReviewError
+from datacity_federation.review import Review, build_review
+from datacity_federation.review.i18n import shipped_languages
+from datacity_federation.review.render import render_html, render_index
+from datacity_federation.review.sample import sample_snapshot
+
+pytestmark = pytest.mark.integration
+
+CITIES = (("paris", "EUR"), ("barcelona", "EUR"), ("singapore", "SGD"), ("bangalore", "INR"))
+
+
+@pytest.fixture(scope="module")
+def review() -> Review:
+    snap = sample_snapshot(cities=CITIES, years=(2018, 2019), seed=11)
+    return build_review(
+        snap, year=2019, on=date(2020, 1, 10),
+        currency_rates={"SGD": Decimal("0.68"), "INR": Decimal("0.011")}, review_currency="EUR",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", shipped_languages())
+def test_render_html_is_complete_in_every_locale(review: Review, lang: str) -> None:
+    html = render_html(review, lang=lang)
+    assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in html
+    assert "{{" not in html and "{%" not in html
+    assert html.count("<svg") == 4
+    assert html.count("<desc") == 4
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html
+    if lang != "en":
+        for english in ("The network at a glance", "How to read this review", "Cities compared"):
+            assert english not in html
+
+
+def test_render_html_formats_numbers_for_the_locale(review: Review) -> None:
+    fr = render_html(review, lang="fr")
+    assert "Bilan annuel inter-villes 2019" in fr
+    assert re.search(r"\d\u202f\d{3}", fr)  # French groups thousands with a narrow space
+    assert "10 janvier 2020" in fr
+
+
+def test_render_html_arabic_is_right_to_left(review: Review) -> None:
+    html = render_html(review, lang="ar")
+    assert 'dir="rtl"' in html
+    assert "المراجعة السنوية بين المدن" in html
+
+
+def test_render_html_states_the_conversion_rates(review: Review) -> None:
+    html = render_html(review, lang="en")
+    assert "1 SGD = 0.68 EUR" in html
+    assert "never added together" in html
+
+
+def test_render_html_says_when_data_is_sample(review: Review) -> None:
+    assert "Sample data" in render_html(review, lang="en")
+
+
+def test_render_html_regional_tag_falls_back_to_base_language(review: Review) -> None:
+    assert 'lang="fr-CA"' in render_html(review, lang="fr-CA")
+
+
+def test_render_html_unknown_language_is_refused(review: Review) -> None:
+    with pytest.raises(ReviewError, match="no review translation for language 'xx'"):
+        render_html(review, lang="xx")
+
+
+def test_render_index_links_every_language(review: Review) -> None:
+    html = render_index(review, files={"en": "review-2019.en.html", "ar": "review-2019.ar.html"})
+    assert 'href="review-2019.ar.html"' in html
+    assert "العربية" in html
