@@ -18,7 +18,7 @@ from datacity_federation.review import (
     SeasonScope,
     build_review,
 )
-from datacity_federation.review.build import combine_cities, combine_cells, network_rate
+from datacity_federation.review.build import combine_cells, combine_cities, network_rate
 
 pytestmark = pytest.mark.unit
 
@@ -91,7 +91,8 @@ def test_network_sum_says_which_cities_were_suppressed() -> None:
 
 
 def test_network_rate_leaves_out_cities_without_both_figures() -> None:
-    cells = funnel_cells("paris", 100, 20, 10, 5, 5) + [
+    cells = [
+        *funnel_cells("paris", 100, 20, 10, 5, 5),
         cell("bangalore", Metric.APPLICATIONS, 60),
         cell("bangalore", Metric.SHORTLISTED, None, status="A"),
     ]
