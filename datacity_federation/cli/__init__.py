@@ -28,12 +28,13 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each area registers its commands; importing them here keeps `datacity --help` complete.
-    from datacity_federation.cli import cities, demo, records, review
+    from datacity_federation.cli import cities, demo, records, review, sync
 
     cities.register(app)
     demo.register(app)
     records.register(app)
     review.register(app)
+    sync.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,6 +21,8 @@ __all__ = [
     "PhaseFact",
     "PilotFact",
     "SeasonFacts",
+    "facts_from_json",
+    "facts_to_json",
 ]
 
 
@@ -99,3 +101,77 @@ class SeasonFacts:
     """Corporate partners of the next season; ``None`` when there is no next season yet."""
     network_multi_city: int | None = None
     """Start-ups piloting in two or more member cities (from the pseudonym linkage), if known."""
+
+
+def facts_to_json(facts: SeasonFacts) -> str:
+    """Canonical JSON of ``facts`` (kept in the city, for a later differencing check)."""
+    import json
+
+    def conv(obj: object) -> object:
+        if isinstance(obj, Decimal):
+            return str(obj)
+        if isinstance(obj, date):
+            return obj.isoformat()
+        if isinstance(obj, frozenset):
+            return sorted(obj)
+        if isinstance(obj, tuple):
+            return [conv(x) for x in obj]
+        if hasattr(obj, "__slots__"):
+            return {k: conv(getattr(obj, k)) for k in obj.__slots__}
+        return obj
+
+    return json.dumps(conv(facts), sort_keys=True, separators=(",", ":"))
+
+
+def facts_from_json(text: str) -> SeasonFacts:
+    """The inverse of :func:`facts_to_json`."""
+    import json
+
+    d = json.loads(text)
+    dec = Decimal
+    day = date.fromisoformat
+
+    return SeasonFacts(
+        city=d["city"],
+        season=d["season"],
+        season_number=d["season_number"],
+        start=day(d["start"]),
+        end=day(d["end"]),
+        currency=d["currency"],
+        challenges=tuple(
+            ChallengeFact(c["id"], c["theme"], tuple(c["partners"]), tuple(c["datasets"]))
+            for c in d["challenges"]
+        ),
+        applications=tuple(
+            ApplicationFact(a["startup"], a["theme"], ApplicationStatus(a["state"]))
+            for a in d["applications"]
+        ),
+        pilots=tuple(
+            PilotFact(
+                p["startup"],
+                p["theme"],
+                None if p["outcome"] is None else Outcome(p["outcome"]),
+                None if p["kpi_improvement"] is None else dec(p["kpi_improvement"]),
+            )
+            for p in d["pilots"]
+        ),
+        sponsorships=tuple(
+            MoneyFact(m["contributor"], dec(m["amount"]), m["theme"]) for m in d["sponsorships"]
+        ),
+        contracts=tuple(
+            MoneyFact(m["contributor"], dec(m["amount"]), m["theme"]) for m in d["contracts"]
+        ),
+        phases=tuple(
+            PhaseFact(
+                Phase(p["phase"]),
+                day(p["planned_start"]),
+                day(p["planned_end"]),
+                None if p["actual_start"] is None else day(p["actual_start"]),
+                None if p["actual_end"] is None else day(p["actual_end"]),
+            )
+            for p in d["phases"]
+        ),
+        partners=frozenset(d["partners"]),
+        partners_next=None if d["partners_next"] is None else frozenset(d["partners_next"]),
+        network_multi_city=d["network_multi_city"],
+    )

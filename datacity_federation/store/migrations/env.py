@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import datacity_federation.store.tables  # noqa: F401  (registers every table on the metadata)
+import datacity_federation.store.tables
+import datacity_federation.sync.outbox  # noqa: F401
 from datacity_federation.store.tables import metadata
 
 connection = context.config.attributes.get("connection")

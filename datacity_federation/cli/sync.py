@@ -1,0 +1,439 @@
+"""Commands of the sync layer: ``keys``, ``release``, ``hub`` and ``sync``."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from datacity_federation.errors import DatacityError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from datacity_federation.domain.city import City
+    from datacity_federation.privacy.rules import DisclosureProfile
+
+__all__ = ["register"]
+
+TOKEN_ENV = "DATACITY_HUB_TOKEN"
+KEY_ENV = "DATACITY_SIGNING_KEY"
+HUB_DB_ENV = "DATACITY_HUB_DB"
+
+keys_app = typer.Typer(name="keys", help="Signing keys of a city.", no_args_is_help=True)
+release_app = typer.Typer(
+    name="release", help="Anonymised releases: build, verify, push.", no_args_is_help=True
+)
+hub_app = typer.Typer(
+    name="hub", help="The federation hub: serve, register cities, feed.", no_args_is_help=True
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="City records database (default: $DATACITY_DB, else ./datacity.db).",
+        show_default=False,
+    ),
+]
+CitiesOption = Annotated[
+    Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
+]
+HubDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Hub database file or URL (default: $DATACITY_HUB_DB, else ./hub.db).",
+        show_default=False,
+    ),
+]
+HubUrl = Annotated[
+    str, typer.Option("--hub", help="Base URL of the hub, e.g. http://127.0.0.1:8700.")
+]
+TokenFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--token-file", help=f"File holding the city's hub token (default: ${TOKEN_ENV})."
+    ),
+]
+KeyFile = Annotated[
+    Path | None,
+    typer.Option("--key", help=f"Private key file (default: keys/CITY.key, or ${KEY_ENV})."),
+]
+
+
+def _hub_db(db: str | None) -> str:
+    return db or os.environ.get(HUB_DB_ENV) or "hub.db"
+
+
+def _token(token_file: Path | None) -> str:
+    if token_file is not None:
+        if not token_file.is_file():
+            raise DatacityError(f"{token_file}: no such token file")
+        return token_file.read_text(encoding="utf-8").strip()
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise DatacityError(f"no hub token: give --token-file FILE or set ${TOKEN_ENV}")
+    return token
+
+
+def _key(city: str, key: Path | None) -> Ed25519PrivateKey:
+    from datacity_federation.sync.keys import load_private_key
+
+    return load_private_key(path=key or Path("keys") / f"{city}.key", env=KEY_ENV)
+
+
+def _city_setup(city: str, cities_dir: Path | None) -> tuple[City, str, DisclosureProfile]:
+    from datacity_federation.config.loader import FEDERATION_FILE, load_federation_settings
+    from datacity_federation.privacy.rules import resolve_profile
+    from datacity_federation.services.cities import find_cities_dir, resolve_city
+
+    found = resolve_city(city=city, cities_dir=cities_dir)
+    folder = find_cities_dir(cities_dir)
+    settings = load_federation_settings(folder / FEDERATION_FILE)
+    profile = resolve_profile(settings.defaults.disclosure_profile, found.disclosure_profile)
+    return found, settings.network, profile
+
+
+def _day(text: str | None, city: City) -> date:
+    if text is None:
+        return datetime.now(ZoneInfo(city.timezone)).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DatacityError(f"--today: expected YYYY-MM-DD, got {text!r}") from None
+
+
+@keys_app.command("generate")
+def keys_generate(
+    city: Annotated[str, typer.Argument(help="City id, e.g. paris.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for CITY.key and CITY.pub.")] = Path(
+        "keys"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing key.")] = False,
+) -> None:
+    """Make the city's Ed25519 key pair: CITY.key (mode 0600, stays here) and CITY.pub (for the hub)."""
+    from datacity_federation.sync.keys import generate_key_files
+
+    private, public, fp = generate_key_files(city=city, out_dir=out, force=force)
+    typer.echo(f"private key {private} (0600, keep it in {city})")
+    typer.echo(
+        f"public key  {public} (register it: datacity hub add-city {city} --public-key {public})"
+    )
+    typer.echo(f"fingerprint {fp}")
+
+
+@release_app.command("build")
+def release_build(
+    city: Annotated[str, typer.Argument(help="City id or city file.")],
+    season: Annotated[str, typer.Option("--season", help="Season id or number.")],
+    db: DbOption = None,
+    cities_dir: CitiesOption = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the summary (default: the city's).")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="The day, YYYY-MM-DD (default: today there).")
+    ] = None,
+) -> None:
+    """Compute a closed season's release and say which cells are suppressed and why."""
+    from datacity_federation.cli.release_text import summary_lines
+    from datacity_federation.services.sync import release_of, season_of
+    from datacity_federation.store.engine import open_store
+
+    found, _network, profile = _city_setup(city, cities_dir)
+    chosen = season_of(found, season)
+    day = _day(today, found)
+    if not chosen.is_closed(day):
+        raise DatacityError(
+            f"season {chosen.id} of {found.id} ends {chosen.end.isoformat()}: only closed seasons are released"
+        )
+    engine = open_store(db)
+    try:
+        release = release_of(engine=engine, city=found, season=chosen, profile=profile)
+    finally:
+        engine.dispose()
+    language = lang or found.default_language
+    name = found.name.get(language) or found.name[found.default_language]
+    for line in summary_lines(release, city_name=name, lang=language):
+        typer.echo(line)
+
+
+@release_app.command("verify")
+def release_verify(
+    bundle: Annotated[Path, typer.Argument(help="A bundle zip.")],
+    public_key: Annotated[Path, typer.Option("--public-key", help="The city's public key file.")],
+) -> None:
+    """Check a bundle offline: safe zip, signature by that key, member hashes, cells."""
+    from datacity_federation.sync.bundle import verify_bundle
+    from datacity_federation.sync.keys import load_public_key
+
+    if not bundle.is_file():
+        raise DatacityError(f"{bundle}: no such file")
+    manifest, bundle_id, signer, cells = verify_bundle(
+        bundle.read_bytes(), [load_public_key(public_key)]
+    )
+    typer.echo(f"verified {bundle}")
+    typer.echo(f"  bundle  {bundle_id}")
+    typer.echo(f"  city    {manifest.city} (network {manifest.network}), seq {manifest.seq}")
+    typer.echo(
+        f"  season  {manifest.scope.season} ({manifest.scope.start} .. {manifest.scope.end}, {manifest.scope.currency})"
+    )
+    typer.echo(
+        f"  action  {manifest.action.value}, rules {manifest.rules.profile} v{manifest.rules.version}"
+    )
+    typer.echo(f"  cells   {len(cells)} ({sum(1 for c in cells if c.status == 'F')} published)")
+    typer.echo(f"  signer  {signer}")
+
+
+@release_app.command("push")
+def release_push(
+    bundle: Annotated[Path, typer.Argument(help="A bundle zip.")],
+    hub: HubUrl,
+    token_file: TokenFile = None,
+) -> None:
+    """Push one bundle to the hub (safe to repeat: a known bundle changes nothing)."""
+    import base64
+    import io
+    import json
+    import zipfile
+
+    from datacity_federation.errors import HubRejected
+    from datacity_federation.sync.client import HubClient
+
+    if not bundle.is_file():
+        raise DatacityError(f"{bundle}: no such file")
+    data = bundle.read_bytes()
+    try:
+        env = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("envelope.json"))
+        city = str(json.loads(base64.b64decode(env["payload"]))["city"])
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        raise DatacityError(f"{bundle}: not a release bundle ({exc})") from None
+    with HubClient(hub, token=_token(token_file)) as client:
+        out = client.push(city, data)
+    if out.status == 409:
+        raise HubRejected(
+            409,
+            "conflict",
+            f"the hub's head for {city} is seq {out.head_seq} ({out.head_id}); run `datacity sync {city}` to rebuild on it",
+        )
+    typer.echo(f"{'stored' if out.status == 201 else 'already there'}: {out.bundle_id}")
+
+
+def sync(
+    city: Annotated[
+        str, typer.Argument(help="City id, or `pull` to fetch and verify the hub's feed.")
+    ],
+    hub: HubUrl,
+    db: DbOption = None,
+    cities_dir: CitiesOption = None,
+    key: KeyFile = None,
+    token_file: TokenFile = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="The day, YYYY-MM-DD (default: today there).")
+    ] = None,
+    keys_dir: Annotated[
+        Path, typer.Option("--keys", help="pull: folder of CITY.pub files.")
+    ] = Path("keys"),
+    out: Annotated[Path, typer.Option("--out", help="pull: folder for verified bundles.")] = Path(
+        "pulled"
+    ),
+) -> None:
+    """Build the releases that are due into the outbox and push it; `sync pull` fetches the feed."""
+    from datacity_federation.sync.client import HubClient
+
+    if city == "pull":
+        from datacity_federation.services.sync import pull_feed
+
+        with HubClient(hub) as client:
+            pulled = pull_feed(client=client, keys_dir=keys_dir, out_dir=out)
+        typer.echo(
+            f"{len(pulled.verified)} bundle(s) verified into {out}, cursor {pulled.cursor or '0'}"
+        )
+        for bundle_id, why in pulled.failed:
+            typer.echo(f"  NOT VERIFIED {bundle_id}: {why}", err=True)
+        if pulled.failed:
+            raise DatacityError(f"{len(pulled.failed)} bundle(s) failed verification")
+        return
+    from datacity_federation.services.sync import build_due, push_outbox
+    from datacity_federation.store.engine import open_store
+
+    found, network, profile = _city_setup(city, cities_dir)
+    signing = _key(found.id, key)
+    token = _token(token_file)
+    engine = open_store(db)
+    try:
+        built = build_due(
+            engine=engine,
+            city=found,
+            network=network,
+            profile=profile,
+            key=signing,
+            today=_day(today, found),
+        )
+        for b in built:
+            typer.echo(f"built   {found.id} seq {b.seq} season {b.season} {b.bundle_id}")
+        with HubClient(hub, token=token) as client:
+            report = push_outbox(engine=engine, city=found.id, client=client, key=signing)
+    finally:
+        engine.dispose()
+    for seq, status in report.pushed:
+        typer.echo(
+            f"pushed  {found.id} seq {seq} ({'stored' if status == 201 else 'already there'})"
+        )
+    if report.rebuilt:
+        typer.echo(f"rebuilt {report.rebuilt} bundle(s) on the hub's head")
+    if not built and not report.pushed:
+        typer.echo(f"{found.id}: nothing to send")
+
+
+@hub_app.command("serve")
+def hub_serve(
+    db: HubDbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8700,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes (use PostgreSQL for more than one).")
+    ] = 1,
+    network: Annotated[
+        str | None, typer.Option("--network", help="Network id (default: cities/federation.yaml).")
+    ] = None,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest accepted bundle.")] = 2
+    * 1024
+    * 1024,
+) -> None:
+    """Serve the hub's HTTP API (OpenAPI at /docs and /openapi.json)."""
+    import uvicorn
+
+    from datacity_federation.sync.hub import DB_ENV, MAX_ENV
+    from datacity_federation.sync.hub_ingest import init_hub
+    from datacity_federation.sync.hub_store import hub_engine
+
+    url = _hub_db(db)
+    engine = hub_engine(url)
+    served = init_hub(engine, network or _default_network())
+    engine.dispose()
+    os.environ[DB_ENV] = url
+    os.environ[MAX_ENV] = str(max_bytes)
+    typer.echo(f"hub for {served} on http://{host}:{port} (database {url})")
+    uvicorn.run(
+        "datacity_federation.sync.hub:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+def _default_network() -> str | None:
+    from datacity_federation.config.loader import FEDERATION_FILE, load_federation_settings
+    from datacity_federation.services.cities import find_cities_dir
+
+    path = find_cities_dir(None) / FEDERATION_FILE
+    return load_federation_settings(path).network if path.is_file() else None
+
+
+def _hub(db: str | None, network: str | None = None) -> object:
+    from datacity_federation.sync.hub_ingest import init_hub
+    from datacity_federation.sync.hub_store import hub_engine
+
+    engine = hub_engine(_hub_db(db))
+    init_hub(engine, network or _default_network())
+    return engine
+
+
+@hub_app.command("add-city")
+def hub_add_city(
+    city: Annotated[str, typer.Argument(help="City id.")],
+    public_key: Annotated[
+        Path, typer.Option("--public-key", help="The city's public key (CITY.pub).")
+    ],
+    db: HubDbOption = None,
+) -> None:
+    """Register a city and its key; print its bearer token once (the hub keeps only a hash)."""
+    from sqlalchemy import Engine
+
+    from datacity_federation.sync.hub_ingest import add_city
+    from datacity_federation.sync.keys import fingerprint, load_public_key
+
+    key = load_public_key(public_key)
+    engine = _hub(db)
+    assert isinstance(engine, Engine)
+    token = add_city(engine, city=city, public_key=key)
+    engine.dispose()
+    typer.echo(f"registered {city}, key {fingerprint(key)}")
+    typer.echo(f"token (shown once, give it to {city}): {token}")
+
+
+@hub_app.command("rotate-key")
+def hub_rotate_key(
+    city: Annotated[str, typer.Argument(help="City id.")],
+    public_key: Annotated[Path, typer.Option("--public-key", help="The city's new public key.")],
+    db: HubDbOption = None,
+) -> None:
+    """Add a new key for a city; both keys are accepted until the old one is revoked."""
+    from sqlalchemy import Engine
+
+    from datacity_federation.sync.hub_ingest import rotate_key
+    from datacity_federation.sync.keys import load_public_key
+
+    engine = _hub(db)
+    assert isinstance(engine, Engine)
+    fp = rotate_key(engine, city=city, public_key=load_public_key(public_key))
+    engine.dispose()
+    typer.echo(f"added key {fp} for {city}; revoke the old one with `datacity hub revoke-key`")
+
+
+@hub_app.command("revoke-key")
+def hub_revoke_key(
+    city: Annotated[str, typer.Argument(help="City id.")],
+    fingerprint: Annotated[
+        str, typer.Option("--fingerprint", help="sha256:... of the key to revoke.")
+    ],
+    db: HubDbOption = None,
+) -> None:
+    """Revoke a city's key: nothing signed by it is accepted any more."""
+    from sqlalchemy import Engine
+
+    from datacity_federation.sync.hub_ingest import revoke_key
+
+    engine = _hub(db)
+    assert isinstance(engine, Engine)
+    revoke_key(engine, city=city, key_fingerprint=fingerprint)
+    engine.dispose()
+    typer.echo(f"revoked {fingerprint} of {city}")
+
+
+@hub_app.command("feed")
+def hub_feed(
+    db: HubDbOption = None,
+    after: Annotated[int, typer.Option("--after", help="Cursor to read after.")] = 0,
+    limit: Annotated[int, typer.Option("--limit", help="Entries to show.")] = 50,
+) -> None:
+    """List what the hub received, oldest first (retractions included)."""
+    from sqlalchemy import Engine
+
+    from datacity_federation.sync.hub_store import feed_page
+
+    engine = _hub(db)
+    assert isinstance(engine, Engine)
+    page = feed_page(engine, after=after, limit=limit)
+    engine.dispose()
+    for e in page.entries:
+        typer.echo(
+            f"{e.cursor:>6}  {e.at:%Y-%m-%d %H:%M:%S}  {e.city:<12} seq {e.seq:<4} {e.action:<8} {e.season:<10} {e.bundle_id}"
+        )
+    if not page.entries:
+        typer.echo("feed is empty" if after == 0 else f"nothing after {after}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(keys_app)
+    app.add_typer(release_app)
+    app.add_typer(hub_app)
+    app.command("sync")(sync)
