@@ -47,8 +47,10 @@ def seed_season(
     seed: int = 0,
     canaries: list[str] | None = None,
     corporates: int = 6,
+    id_prefix: str = "",
 ) -> None:
-    """Insert one season of sample records for ``city`` (the city row and partners once)."""
+    """Insert one season of sample records for ``city`` (the city row and partners once);
+    ``id_prefix`` starts every generated partner id (a canary can hide in ids too)."""
     rng = random.Random(f"{city.id}/{season.id}/{seed}")
     marks = canaries or ["sample"]
 
@@ -78,7 +80,7 @@ def seed_season(
         partners = [
             {
                 "city_id": cid,
-                "id": f"corp-{i}",
+                "id": f"{id_prefix}corp-{i}",
                 "kind": "corporate",
                 "name": {"en": f"{mark(i)} Corp {i}"},
                 "website": None,
@@ -89,7 +91,7 @@ def seed_season(
         ] + [
             {
                 "city_id": cid,
-                "id": f"su-{i}",
+                "id": f"{id_prefix}su-{i}",
                 "kind": "startup",
                 "name": {"en": f"{mark(i)} Labs {i}"},
                 "website": None,
@@ -133,7 +135,7 @@ def seed_season(
                 {
                     "city_id": cid,
                     "challenge_id": c["id"],
-                    "partner_id": f"corp-{i % corporates}",
+                    "partner_id": f"{id_prefix}corp-{i % corporates}",
                     "position": 0,
                 }
                 for i, c in enumerate(challenges)
@@ -177,7 +179,7 @@ def seed_season(
                     "id": f"{sid}-a{i}",
                     "season_id": sid,
                     "challenge_id": ch["id"],
-                    "startup_id": f"su-{rng.randrange(n_startups)}",
+                    "startup_id": f"{id_prefix}su-{rng.randrange(n_startups)}",
                     "status": rng.choice(states),
                     "language": city.default_language,
                     "proposal": f"{mark(i)} proposes something {i}",
@@ -228,7 +230,7 @@ def seed_season(
                 {
                     "city_id": cid,
                     "season_id": sid,
-                    "partner_id": f"corp-{i}",
+                    "partner_id": f"{id_prefix}corp-{i}",
                     "amount_e4": rng.randint(10, 90) * 10_000_000,
                     "currency": city.currency,
                     "signed_on": date(season.start.year, season.start.month, 1),
@@ -240,7 +242,7 @@ def seed_season(
             {
                 "city_id": cid,
                 "pilot_id": p["id"],
-                "partner_id": f"corp-{rng.randrange(corporates)}",
+                "partner_id": f"{id_prefix}corp-{rng.randrange(corporates)}",
                 "amount_e4": rng.randint(5, 200) * 10_000_000 + 5000,
                 "currency": city.currency,
                 "signed_on": None,

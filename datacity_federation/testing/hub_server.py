@@ -1,0 +1,118 @@
+"""A real hub on 127.0.0.1 for tests: in a thread (fast) or in a child process (can be killed).
+
+Both bind a free port on the loopback interface only and wait until the server answers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+__all__ = ["HubProcess", "free_port", "hub_in_thread", "hub_process"]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(port: int, timeout: float = 20.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"the hub on port {port} did not start")
+
+
+@contextmanager
+def hub_in_thread(
+    db_url: str, *, network: str = "c40-datacity", port: int | None = None
+) -> Iterator[str]:
+    """Serve the hub on ``db_url`` with uvicorn in a thread; yield its base URL."""
+    import uvicorn
+
+    from datacity_federation.sync.hub import create_app
+
+    port = port or free_port()
+    app = create_app(db_url, network=network)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        _wait(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@dataclass
+class HubProcess:
+    """``datacity hub serve`` in a child process, which a test may stop and start again."""
+
+    db_url: str
+    port: int
+    workers: int = 1
+    network: str = "c40-datacity"
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        cmd = [
+            sys.executable,
+            "-m",
+            "datacity_federation",
+            "hub",
+            "serve",
+            "--db",
+            self.db_url,
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--network",
+            self.network,
+        ]
+        self.process = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ}
+        )
+        _wait(self.port)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+@contextmanager
+def hub_process(db_url: str, *, workers: int = 1) -> Iterator[HubProcess]:
+    hub = HubProcess(db_url, free_port(), workers)
+    hub.start()
+    try:
+        yield hub
+    finally:
+        hub.stop()
