@@ -30,6 +30,10 @@ def review(
             "--hub-db", help="Database URL of a hub (sqlite:///hub.db, postgresql://...)."
         ),
     ] = None,
+    keys: Annotated[
+        Path | None,
+        typer.Option("--keys", help="Folder of the cities' public keys (<city>.pub), for --hub."),
+    ] = None,
     sample: Annotated[
         bool,
         typer.Option("--sample", help="Review generated sample cells (labelled as such), no hub."),
@@ -83,9 +87,17 @@ def review(
             cities=[(c.id, c.currency) for c in federation.cities], years=(year - 1, year)
         )
     else:
-        from datacity_federation.review.source import snapshot_from_hub
+        from datacity_federation.review.source import load_public_keys, snapshot_from_hub
 
-        snapshot = snapshot_from_hub(hub_url=hub, hub_db=hub_db, year=year)
+        if hub is not None and keys is None:
+            raise ReviewError("--hub needs --keys DIR: every bundle pulled is verified")
+        snapshot = snapshot_from_hub(
+            hub_url=hub,
+            hub_db=hub_db,
+            year=year,
+            keys=load_public_keys(keys) if keys else None,
+            network=federation.network,
+        )
     result = federation_review(snapshot=snapshot, federation=federation, year=year, on=day)
     written = write_review(review=result, out=out, languages=languages, fmt=form)
     for path in written[1:]:

@@ -49,7 +49,8 @@ def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
     """Read the hub's database directly (SQLite path or URL, PostgreSQL URL)."""
     from datacity_federation.sync.hub_store import cells_for_year, hub_engine
 
-    if "://" not in url and not Path(url).is_file():
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+    if "://" not in path and not Path(path).is_file():
         raise ReviewError(f"hub database {url}: no such file")
     try:
         engine = hub_engine(url, create=False)
