@@ -51,8 +51,14 @@ def combine_cells(cells: Sequence[Cell], *, mean: bool = False) -> Figure:
     """One city's figure from its cells of the year (several seasons: sum, or mean)."""
     if not cells:
         return MISSING
-    published = [c.value for c in cells if c.status is CellStatus.FREE and c.value is not None]
-    statuses = tuple(sorted({c.status.value for c in cells if c.status is not CellStatus.FREE}))
+    if len(cells) == 1:  # the common case: one season in the year
+        only = cells[0]
+        if only.value is not None:
+            value = only.value.quantize(MEAN_PLACES) if mean else only.value
+            return Figure(value, FigureState.PUBLISHED)
+        return Figure(None, FigureState.SUPPRESSED, statuses=(only.status.value,))
+    published = [c.value for c in cells if c.value is not None]
+    statuses = tuple(sorted({c.status.value for c in cells if c.value is None}))
     if not published:
         return Figure(None, FigureState.SUPPRESSED, statuses=statuses)
     total = sum(published, Decimal(0))
@@ -161,14 +167,26 @@ def _network_funnel(funnels: Sequence[Funnel]) -> Funnel:
 
 
 def _index(
-    cells: Iterable[Cell], scopes: Mapping[tuple[str, str], SeasonScope], year: int
-) -> Index:
-    out: dict[str, dict[Key, list[Cell]]] = defaultdict(lambda: defaultdict(list))
+    cells: Iterable[Cell], scopes: Mapping[tuple[str, str], SeasonScope], years: tuple[int, ...]
+) -> dict[int, Index]:
+    """One pass over the cells: year -> city -> (metric, theme, dim) -> cells."""
+    year_of: dict[str, dict[str, int]] = defaultdict(dict)
+    for (city, season), scope in scopes.items():
+        if scope.end.year in years:
+            year_of[city][season] = scope.end.year
+    out: dict[int, dict[str, dict[Key, list[Cell]]]] = {y: {} for y in years}
+    nowhere: dict[str, int] = {}
     for cell in cells:
-        scope = scopes.get((cell.city, cell.season))
-        if scope is not None and scope.year == year:
-            out[cell.city][(cell.metric.value, cell.theme, cell.dim)].append(cell)
-    return out
+        year = year_of.get(cell.city, nowhere).get(cell.season)
+        if year is not None:
+            by_key = out[year].setdefault(cell.city, {})
+            key = (cell.metric, cell.theme, cell.dim)
+            group = by_key.get(key)
+            if group is None:
+                by_key[key] = [cell]
+            else:
+                group.append(cell)
+    return dict(out)
 
 
 def _members(snapshot: HubSnapshot) -> tuple[str, ...]:
@@ -357,16 +375,14 @@ def build_review(
     """The annual review of ``year`` from ``snapshot``; ``on`` is the day it is made."""
     scopes = {(s.city, s.season): s for s in snapshot.seasons}
     members = _members(snapshot)
-    index = _index(snapshot.cells, scopes, year)
-    before = _index(snapshot.cells, scopes, year - 1)
+    indexed = _index(snapshot.cells, scopes, (year - 1, year))
+    index, before = indexed[year], indexed[year - 1]
+    of_year: dict[str, list[SeasonScope]] = defaultdict(list)
+    for season in snapshot.seasons:
+        if season.end.year == year:
+            of_year[season.city].append(season)
     cities = tuple(
-        _city_review(
-            city,
-            index.get(city, {}),
-            before.get(city, {}),
-            [s for s in snapshot.seasons if s.city == city and s.year == year],
-            snapshot,
-        )
+        _city_review(city, index.get(city, {}), before.get(city, {}), of_year[city], snapshot)
         for city in members
     )
     reporting = tuple(c.city for c in cities if not c.missing)

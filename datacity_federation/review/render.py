@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from datacity_federation.domain.vocab import OUTCOME_LABELS, PHASE_LABELS, THEME_LABELS, label
 from datacity_federation.errors import ReviewError
 from datacity_federation.review.i18n import is_rtl, translations
-from datacity_federation.review.model import Figure, Review
+from datacity_federation.review.model import Figure, FigureState, Review
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -25,22 +26,39 @@ if TYPE_CHECKING:
 __all__ = ["render_html", "render_index", "render_pdf"]
 
 
-def _environment() -> Environment:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+@lru_cache(maxsize=32)
+def _environment(lang: str) -> Environment:
+    """The template environment of one language (compiled templates are kept per language)."""
+    from jinja2 import (
+        Environment,
+        FileSystemLoader,
+        StrictUndefined,
+        pass_context,
+        select_autoescape,
+    )
 
     from datacity_federation.config.resources import templates_dir
 
     folder = templates_dir() / "review"
     if not folder.is_dir():
         raise ReviewError(f"review templates not found in {folder}")
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(folder),
         autoescape=select_autoescape(["html", "j2", "svg"]),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
     )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+
+    @pass_context
+    def city_name(context: Any, code: str) -> str:
+        return str(context["city"](code))
+
+    env.filters["city_name"] = city_name
+    return env
 
 
 class _Formats:
@@ -51,11 +69,17 @@ class _Formats:
 
         self.lang = lang
         self.locale = Locale.parse(lang, sep="-")
+        self._numbers: dict[Decimal | int, str] = {}
 
     def num(self, value: Decimal | int | None) -> str:
         from babel.numbers import format_decimal
 
-        return "" if value is None else format_decimal(value, locale=self.locale)
+        if value is None:
+            return ""
+        text = self._numbers.get(value)
+        if text is None:  # a review repeats the same small counts many times
+            text = self._numbers[value] = format_decimal(value, locale=self.locale)
+        return text
 
     def pct(self, fraction: Decimal | None) -> str:
         """A fraction (0.25) as a percentage in the locale."""
@@ -115,8 +139,71 @@ def _scale(values: Iterable[Decimal | None], width: float) -> Callable[[Decimal 
     return length
 
 
+class _Figures:
+    """How a figure reads: its value in the locale, or why there is none, and the network note.
+
+    Kept in Python rather than a template macro: it runs for every cell of every table.
+    """
+
+    def __init__(self, fmt: _Formats, lang: str) -> None:
+        from markupsafe import Markup, escape
+
+        self.fmt = fmt
+        self.markup = Markup
+        self.escape = escape
+        self._ = translations(lang).gettext
+
+    def value(self, v: Decimal, kind: str, cur: str) -> str:
+        f = self.fmt
+        if kind == "pct":
+            return f.pct(v)
+        if kind == "points":
+            return f.points(v)
+        if kind == "money":
+            return f.money(v, cur)
+        return f.num(v)
+
+    def show(self, fig: Figure, kind: str = "num", cur: str = "") -> str:
+        _, m, esc = self._, self.markup, self.escape
+        if fig.state is FigureState.MISSING:
+            # Translators: in a table cell, a city that sent no results for the year.
+            return m(f'<span class="missing">{esc(_("missing"))}</span>')
+        if fig.value is None:
+            letters = f" ({', '.join(fig.statuses)})" if fig.statuses else ""
+            # Translators: in a table cell, a figure the city's disclosure rules withhold.
+            return m(f'<span class="suppressed">{esc(_("suppressed") + letters)}</span>')
+        star = '<sup class="partial" aria-hidden="true">*</sup>'
+        partial = star if fig.state is FigureState.PARTIAL else ""
+        return m(f'<span class="value">{esc(self.value(fig.value, kind, cur))}</span>{partial}')
+
+    def plain(self, fig: Figure, kind: str = "num", cur: str = "") -> str:
+        """The same as :meth:`show`, as text (chart labels)."""
+        if fig.value is None:
+            return self._("missing") if fig.state is FigureState.MISSING else self._("suppressed")
+        return self.value(fig.value, kind, cur) + ("*" if fig.state is FigureState.PARTIAL else "")
+
+    def note(self, fig: Figure, how: str = "sum") -> str:
+        if not fig.suppressed_cities:
+            return ""
+        _, num = self._, self.fmt.num
+        s, n = num(fig.suppressed_cities), num(fig.of_cities)
+        if how == "mean":
+            text = _("mean of published figures; %(s)s of %(n)s cities suppressed") % {
+                "s": s,
+                "n": n,
+            }
+        elif how == "rate":
+            text = _("over cities that published both figures; %(s)s of %(n)s cities left out") % {
+                "s": s, "n": n,
+            }  # fmt: skip
+        else:
+            text = _("sum of published cells; %(s)s of %(n)s cities suppressed") % {"s": s, "n": n}
+        return self.markup(f'<span class="note">{self.escape(text)}</span>')
+
+
 def _context(review: Review, lang: str) -> dict[str, Any]:
     fmt = _Formats(lang)
+    figures = _Figures(fmt, lang)
 
     def name_of(names: Mapping[str, str], fallback: str) -> str:
         base = lang.split("-")[0]
@@ -142,22 +229,20 @@ def _context(review: Review, lang: str) -> dict[str, Any]:
         "phase": lambda code: label(PHASE_LABELS, code, lang),
         "outcome": lambda code: label(OUTCOME_LABELS, code, lang),
         "scale": _scale,
+        "show": figures.show,
+        "plain": figures.plain,
+        "note": figures.note,
     }
 
 
 def render_html(review: Review, *, lang: str) -> str:
     """The review as one self-contained HTML page in ``lang``."""
-    env = _environment()
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    context = _context(review, lang)
-    env.filters["city_name"] = context["city"]
-    return env.get_template("review.html.j2").render(context)
+    return _environment(lang).get_template("review.html.j2").render(_context(review, lang))
 
 
 def render_index(review: Review, *, files: Mapping[str, str]) -> str:
     """A small page linking the review in every language (``files``: language -> file name)."""
-    env = _environment()
-    env.install_gettext_translations(translations("en"), newstyle=True)  # type: ignore[attr-defined]
+    env = _environment("en")
     entries = [
         (lang, _Formats(lang).language(lang), name, "rtl" if is_rtl(lang) else "ltr")
         for lang, name in files.items()

@@ -166,9 +166,7 @@ def snapshot_from_hub_url(
         city: BundleInfo(city, i["bundle_id"], i["seq"], datetime.fromisoformat(i["at"]), True)
         for city, i in last.items()
     }
-    return HubSnapshot(
-        members=tuple(sorted(bundles)), cells=cells, seasons=scopes, bundles=bundles
-    )
+    return HubSnapshot(members=tuple(sorted(bundles)), cells=cells, seasons=scopes, bundles=bundles)
 
 
 def _verified(

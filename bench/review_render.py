@@ -1,0 +1,134 @@
+"""Benchmark: build and render the annual review for 100 cities x 10 years of cells.
+
+Floor: the same aggregation (per year, city, metric, theme and dimension: the sum of the
+published values and the count of suppressed cells, for the review year and the year before)
+as ONE SQL query over the hub's SQLite database, measured in the same run. Printed: the best of
+several runs of each, and their ratio (target: build + render <= 3x the floor).
+
+    python bench/review_render.py
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+from datacity_federation.review import build_review
+from datacity_federation.review.render import render_html
+from datacity_federation.review.sample import sample_snapshot
+from datacity_federation.review.source import snapshot_from_hub_db
+from datacity_federation.sync.hub_store import (
+    HubBundle,
+    HubCell,
+    HubCity,
+    HubSeason,
+    hub_engine,
+)
+
+CITIES = 100
+YEARS = tuple(range(2010, 2020))
+YEAR = YEARS[-1]
+RUNS = 15
+CURRENCIES = ("EUR", "SGD", "INR", "USD", "MAD")
+
+FLOOR_SQL = text(
+    """
+    SELECT s.end_year, c.city, c.metric, c.theme, c.dim,
+           SUM(CASE WHEN c.status = 'F' THEN CAST(c.value AS NUMERIC) END) AS published,
+           SUM(CASE WHEN c.status != 'F' THEN 1 ELSE 0 END) AS suppressed
+    FROM hub_cell AS c
+    JOIN hub_season AS s ON s.city = c.city AND s.season = c.season
+    WHERE s.end_year IN (:year - 1, :year) AND NOT s.retracted
+    GROUP BY s.end_year, c.city, c.metric, c.theme, c.dim
+    """
+)
+
+
+def best(*fns: Callable[[], object], runs: int = RUNS) -> list[float]:
+    """The best time of each function over RUNS rounds, run in turn so that a busy machine
+    slows both sides alike."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, got in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            got.append(time.perf_counter() - start)
+    return [min(t) for t in times]
+
+
+def main() -> None:
+    cities = [(f"city-{i:03d}", CURRENCIES[i % len(CURRENCIES)]) for i in range(CITIES)]
+    snapshot = sample_snapshot(cities=cities, years=YEARS, seed=1)
+    now = datetime(2020, 1, 15, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = hub_engine(str(Path(tmp) / "hub.db"))
+        with engine.begin() as conn:
+            conn.execute(insert(HubCity), [
+                {"city": c, "token_hash": f"h{c}", "created_at": now} for c, _ in cities
+            ])  # fmt: skip
+            conn.execute(insert(HubBundle), [
+                {"bundle_id": b.bundle_id, "city": c, "seq": b.seq, "prev": None, "season": "s10",
+                 "action": "upsert", "signed_by": "none", "received_at": now, "size": 0, "data": b""}
+                for c, b in snapshot.bundles.items()
+            ])  # fmt: skip
+            conn.execute(insert(HubSeason), [
+                {"city": s.city, "season": s.season, "season_number": s.number, "start": s.start,
+                 "end": s.end, "end_year": s.end.year, "currency": s.currency, "bundle_id": "b",
+                 "seq": s.number, "retracted": False, "updated_at": now}
+                for s in snapshot.seasons
+            ])  # fmt: skip
+            conn.execute(insert(HubCell), [
+                {"city": c.city, "season": c.season, "metric": c.metric.value, "theme": c.theme,
+                 "dim": c.dim, "value": None if c.value is None else str(c.value),
+                 "unit": c.unit.value, "status": c.status.value, "bundle_id": "b"}
+                for c in snapshot.cells
+            ])  # fmt: skip
+
+        def floor() -> object:
+            with engine.connect() as conn:
+                return conn.execute(FLOOR_SQL, {"year": YEAR}).all()
+
+        # What the hub's read API hands the review: the cells of the review year and the year
+        # before (for the year-over-year change), as ``snapshot_from_hub_db`` returns them.
+        wanted = {(s.city, s.season) for s in snapshot.seasons if s.end.year in (YEAR - 1, YEAR)}
+        two_years = dataclasses.replace(
+            snapshot, cells=[c for c in snapshot.cells if (c.city, c.season) in wanted]
+        )
+
+        def build_and_render() -> object:
+            review = build_review(two_years, year=YEAR, on=date(2020, 1, 15))
+            return render_html(review, lang="en")
+
+        def from_database() -> object:
+            hub = snapshot_from_hub_db(f"sqlite:///{Path(tmp) / 'hub.db'}", year=YEAR)
+            review = build_review(hub, year=YEAR, on=date(2020, 1, 15))
+            return render_html(review, lang="en")
+
+        build_and_render()  # warm the template cache and Babel's locale data
+        # The sample data and the libraries are set-up, not work: keep the garbage collector
+        # from walking them again and again while either side is measured.
+        gc.collect()
+        gc.freeze()
+        t_floor, t_review = best(floor, build_and_render)
+        (t_db,) = best(from_database, runs=3)
+        engine.dispose()
+    rows = len(snapshot.cells)
+    print(f"cells: {rows} ({CITIES} cities x {len(YEARS)} years); review year {YEAR}")
+    print(f"floor, one SQL aggregation over the hub database: {t_floor * 1000:8.1f} ms")
+    print(
+        f"build the review from its {len(two_years.cells)} cells + render it (en): {t_review * 1000:8.1f} ms"
+    )
+    print(f"read the hub database + build + render (en):     {t_db * 1000:8.1f} ms")
+    print(f"ratio build+render / floor: {t_review / t_floor:.2f}x (target <= 3x)")
+    print(f"ratio read+build+render / floor: {t_db / t_floor:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""The review opened in a real headless Chromium, one page per shipped language.
+
+Asserts what a reader sees: no console error, no request leaving the page (it opens offline),
+every chart drawn with a title and a data table beside it, no message id or template syntax
+left untranslated, and Arabic laid out right to left. A screenshot per language is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from review_browser import Browser, chromium_path
+
+from datacity_federation.review.i18n import LOCALE_DIR, shipped_languages
+from datacity_federation.testing import run_cli
+
+pytestmark = pytest.mark.e2e
+
+LANGS = shipped_languages()
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+@dataclass(frozen=True)
+class Site:
+    folder: Path
+    shots: Path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    folder = tmp_path_factory.mktemp("review")
+    args = ["review", "2019", "--sample", "--on", "2020-01-10", "--out", str(folder)]
+    for lang in LANGS:
+        args += ["--lang", lang]
+    result = run_cli(*args)
+    assert result.code == 0, result.err
+    return Site(folder, tmp_path_factory.mktemp("screenshots"))
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    exe = chromium_path()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI (scripts/test-services.sh installs it)")
+        pytest.skip("chromium is not installed (run scripts/test-services.sh)")
+    chrome = Browser(tmp_path_factory.mktemp("chromium-profile"), executable=exe)
+    try:
+        yield chrome
+    finally:
+        chrome.close()
+
+
+def english_fragments(lang: str) -> list[str]:
+    """Pieces of English messages that a page in ``lang`` must not show (translated differently)."""
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "datacity.po").open("rb") as fh:
+        catalog = read_po(fh)
+    pieces = []
+    for m in catalog:
+        if m.id and isinstance(m.id, str) and m.string and m.string != m.id:
+            pieces += [p.strip() for p in PLACEHOLDER.split(m.id) if len(p.strip()) >= 12]
+    return pieces
+
+
+CHARTS_JS = """
+Array.from(document.querySelectorAll('svg.chart')).map(s => ({
+  title: (s.querySelector('title') || {}).textContent || '',
+  desc: (s.querySelector('desc') || {}).textContent || '',
+  marks: s.querySelectorAll('rect').length,
+  labels: s.querySelectorAll('text').length,
+  width: s.getBoundingClientRect().width,
+  table: !!s.parentElement.querySelector('table'),
+}))
+"""
+
+MIRROR_JS = """
+(() => {
+  const ths = document.querySelectorAll('#coverage thead th');
+  return [getComputedStyle(document.documentElement).direction,
+          ths[0].getBoundingClientRect().left > ths[ths.length - 1].getBoundingClientRect().left];
+})()
+"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_review_page_in_chromium(site: Site, browser: Browser, lang: str) -> None:
+    path = site.folder / f"review-2019.{lang}.html"
+    url = path.as_uri()
+    page = browser.open(url)
+    shot = browser.screenshot(page)
+    (site.shots / f"review-2019.{lang}.png").write_bytes(shot)
+    assert shot.startswith(b"\x89PNG") and len(shot) > 50_000
+
+    assert page.console_errors == []
+    assert page.requests == [url]  # the page itself, nothing else: it opens offline
+
+    charts = browser.evaluate(page, CHARTS_JS)
+    assert len(charts) == 4
+    for chart in charts:
+        assert chart["title"].strip() and chart["desc"].strip()
+        assert chart["marks"] > 0 and chart["labels"] > 0 and chart["width"] > 100
+        assert chart["table"] is True
+
+    text = browser.evaluate(page, "document.body.innerText")
+    assert "{{" not in text and "{%" not in text and "%(" not in text
+    if lang != "en":
+        assert [p for p in english_fragments(lang) if p in text] == []
+
+    direction, mirrored = browser.evaluate(page, MIRROR_JS)
+    assert (direction, mirrored) == (("rtl", True) if lang == "ar" else ("ltr", False))
+
+
+def test_review_index_links_open_offline(site: Site, browser: Browser) -> None:
+    url = (site.folder / "index.html").as_uri()
+    page = browser.open(url)
+    links = browser.evaluate(page, "Array.from(document.querySelectorAll('a')).map(a => a.href)")
+    assert sorted(links) == sorted(
+        (site.folder / f"review-2019.{lang}.html").as_uri() for lang in LANGS
+    )
+    assert page.console_errors == []
+    assert page.requests == [url]
