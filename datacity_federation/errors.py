@@ -9,6 +9,11 @@ Applications catch :class:`DatacityError` and nothing lower::
     ├── StoreError             the programme records cannot be read or written
     │   └── ImportRowsError    a CSV import was refused (carries every bad row)
     ├── PortalError            an open-data portal failed or answered badly
+    │   ├── PortalUnreachable  timeout, unknown host, refused or dropped connection
+    │   ├── PortalBadResponse  an HTML page, a truncated body or an unexpected shape
+    │   ├── PortalRateLimited  the portal said 429 and retrying did not help (retry_after)
+    │   ├── PortalQueryError   the portal refused the query (ODSQL, Solr, parameters)
+    │   └── DatasetNotFound    the data set does not exist (or is not visible)
     ├── ReleaseError           an anonymised release cannot be built, verified or read
     ├── HubRejected            the federation hub refused a request (HTTP status + reason)
     └── ReviewError            the annual review cannot be built or rendered
@@ -26,10 +31,15 @@ __all__ = [
     "ConfigError",
     "ConfigProblem",
     "DatacityError",
+    "DatasetNotFound",
     "DomainError",
     "HubRejected",
     "ImportRowsError",
+    "PortalBadResponse",
     "PortalError",
+    "PortalQueryError",
+    "PortalRateLimited",
+    "PortalUnreachable",
     "ReleaseError",
     "ReviewError",
     "RowProblem",
@@ -131,6 +141,26 @@ class PortalError(DatacityError):
         if status is not None:
             prefix += f" (HTTP {status})"
         super().__init__(f"{prefix}: {message}")
+
+
+class PortalUnreachable(PortalError):
+    """The portal could not be reached: timeout, unknown host, refused or dropped connection."""
+
+
+class PortalBadResponse(PortalError):
+    """The portal answered, but not with what its API promises (HTML, truncated JSON...)."""
+
+
+class PortalRateLimited(PortalError):
+    """The portal kept answering 429; ``retry_after`` says when it may accept calls again."""
+
+
+class PortalQueryError(PortalError):
+    """The portal refused the query or its parameters (ODSQL, Solr syntax, bad values)."""
+
+
+class DatasetNotFound(PortalError):
+    """The data set does not exist on the portal (or is not visible to this client)."""
 
 
 class ReleaseError(DatacityError):

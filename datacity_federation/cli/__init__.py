@@ -28,10 +28,11 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each area registers its commands; importing them here keeps `datacity --help` complete.
-    from datacity_federation.cli import cities, demo, records, review, sync
+    from datacity_federation.cli import cities, demo, portals, records, review, sync
 
     cities.register(app)
     demo.register(app)
+    portals.register(app)
     records.register(app)
     review.register(app)
     sync.register(app)

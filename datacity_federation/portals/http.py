@@ -1,0 +1,359 @@
+"""The one HTTP client of the portal adapters: timeouts, retries, throttle, bounded concurrency.
+
+Rule header: every call to a portal goes through :meth:`PortalHttp.get_json`, which
+
+* waits for the portal's throttle (at most ``calls`` requests in any ``per_seconds`` window),
+* holds one slot of the portal's concurrency limit while the request runs,
+* retries 429 / 5xx / dropped connections with exponential backoff, honouring ``Retry-After``
+  (a wait longer than the policy allows is not slept: it becomes :class:`PortalRateLimited`),
+* turns everything else into one :class:`PortalError` subclass whose one-line message names
+  the portal: an HTML page, a truncated body, a timeout, an unknown host, a platform error
+  (mapped by the adapter's ``parse_error``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from datacity_federation.errors import (
+    PortalBadResponse,
+    PortalError,
+    PortalRateLimited,
+    PortalUnreachable,
+)
+
+__all__ = [
+    "ErrorMapper",
+    "PortalHttp",
+    "RetryPolicy",
+    "Throttle",
+    "make_client",
+    "parse_retry_after",
+    "user_agent",
+]
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+#: ``parse_error(portal_id, status, body)`` of an adapter: a platform error body -> PortalError.
+ErrorMapper = Callable[[str, int, Any], PortalError]
+
+
+def user_agent() -> str:
+    """``datacity-federation/<version>``, with the project's home page."""
+    from datacity_federation import __version__
+
+    return (
+        f"datacity-federation/{__version__} "
+        "(+https://github.com/datacity-federation/datacity_federation)"
+    )
+
+
+def make_client(
+    *,
+    timeout: float = 30.0,
+    connect_timeout: float = 10.0,
+    max_connections: int = 32,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """The shared async client: timeouts, redirects followed, gzip, our User-Agent.
+
+    httpx decompresses gzip and deflate bodies itself; ``Accept-Encoding`` says we take them.
+    """
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout, connect=connect_timeout),
+        follow_redirects=True,
+        max_redirects=10,
+        headers={
+            "User-Agent": user_agent(),
+            "Accept": "application/json, application/ld+json;q=0.9, */*;q=0.1",
+            "Accept-Encoding": "gzip, deflate",
+        },
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
+        transport=transport,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try: attempts in all, backoff between them, longest wait we accept."""
+
+    attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    max_retry_after: float = 60.0
+    """A ``Retry-After`` longer than this is not waited for: the call fails at once."""
+
+    def backoff(self, attempt: int) -> float:
+        """Delay before retry number ``attempt`` (1-based): exponential with jitter."""
+        delay: float = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return delay * (0.5 + random.random() / 2)
+
+
+class Throttle:
+    """At most ``calls`` acquisitions in any window of ``per_seconds`` (a sliding log).
+
+    A sliding window is stricter than the platforms' fixed windows (data.gov.sg resets every
+    10 s), so a client that obeys it never exceeds theirs wherever their windows start.
+    """
+
+    def __init__(
+        self,
+        calls: int,
+        per_seconds: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if calls < 1 or per_seconds <= 0:
+            raise ValueError("a throttle needs calls >= 1 and per_seconds > 0")
+        self.calls = calls
+        self.per_seconds = per_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while True:
+                now = self._clock()
+                while self._sent and now - self._sent[0] >= self.per_seconds:
+                    self._sent.popleft()
+                if len(self._sent) < self.calls:
+                    self._sent.append(now)
+                    return
+                await self._sleep(self.per_seconds - (now - self._sent[0]))
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _is_dns_failure(exc: httpx.TransportError) -> bool:
+    text = str(exc).lower()
+    return any(
+        marker in text
+        for marker in (
+            "name or service not known",
+            "nodename nor servname",
+            "getaddrinfo failed",
+            "temporary failure in name resolution",
+            "no address associated",
+            "name does not resolve",
+        )
+    )
+
+
+class PortalHttp:
+    """GET JSON from one portal, politely: throttle, concurrency slots, retries, clean errors."""
+
+    def __init__(
+        self,
+        *,
+        portal: str,
+        client: httpx.AsyncClient,
+        parse_error: ErrorMapper,
+        headers: Mapping[str, str] | None = None,
+        throttle: Throttle | None = None,
+        concurrency: int = 8,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.portal = portal
+        self.client = client
+        self.parse_error = parse_error
+        self.headers = dict(headers or {})
+        self.throttle = throttle
+        self.concurrency = max(1, concurrency)
+        self.retry = retry or RetryPolicy()
+        self.requests = 0
+        """Requests sent (retries included): the benchmark reads it."""
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self._sleep = sleep
+
+    async def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The decoded JSON body of ``GET url``; any failure is a :class:`PortalError`."""
+        text = await self.get_text(url, params)
+        return self.decode(text.body, text.status, text.content_type)
+
+    async def get_text(self, url: str, params: Mapping[str, Any] | None = None) -> _Answer:
+        """The body of a 2xx answer (errors mapped as in :meth:`get_json`)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                answer = await self._send(url, params)
+            except httpx.TransportError as exc:
+                unreachable = self._transport_error(exc)
+                if _is_dns_failure(exc) or attempt >= self.retry.attempts:
+                    raise unreachable from None
+                delay = self.retry.backoff(attempt)
+                log.info("%s; retry %d in %.2fs", unreachable, attempt, delay)
+                await self._sleep(delay)
+                continue
+            if answer.status < 400:
+                return answer
+            error = self._status_error(answer)
+            if answer.status not in RETRY_STATUSES or attempt >= self.retry.attempts:
+                raise error
+            wait = answer.retry_after
+            if wait is not None and wait > self.retry.max_retry_after:
+                raise error
+            delay = wait if wait is not None else self.retry.backoff(attempt)
+            log.info("%s; retry %d in %.2fs", error, attempt, delay)
+            await self._sleep(delay)
+
+    async def _send(self, url: str, params: Mapping[str, Any] | None) -> _Answer:
+        async with self._slots:
+            if self.throttle is not None:
+                await self.throttle.acquire()
+            self.requests += 1
+            response = await self.client.get(url, params=_clean(params), headers=self.headers)
+            body = response.content  # reads the whole body; a short read raises here
+        return _Answer(
+            status=response.status_code,
+            body=body,
+            content_type=response.headers.get("content-type", ""),
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+        )
+
+    def decode(self, body: bytes, status: int, content_type: str) -> Any:
+        """JSON from a body, or :class:`PortalBadResponse` saying what came instead."""
+        head = body[:512].lstrip().lower()
+        if not body.strip():
+            raise PortalBadResponse(self.portal, "empty body instead of JSON", status=status)
+        if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or (
+            "html" in content_type and not head.startswith((b"{", b"["))
+        ):
+            raise PortalBadResponse(
+                self.portal,
+                f"answered with an HTML page instead of JSON ({_html_title(body)})",
+                status=status,
+            )
+        try:
+            return json.loads(body)
+        except UnicodeDecodeError:
+            raise PortalBadResponse(
+                self.portal, f"body is not UTF-8 text ({len(body)} bytes)", status=status
+            ) from None
+        except json.JSONDecodeError as exc:
+            what = "truncated JSON body" if _looks_cut(body) else "body is not valid JSON"
+            raise PortalBadResponse(
+                self.portal, f"{what} ({len(body)} bytes; {exc.msg} at {exc.pos})", status=status
+            ) from None
+
+    def _status_error(self, answer: _Answer) -> PortalError:
+        try:
+            body = self.decode(answer.body, answer.status, answer.content_type)
+        except PortalBadResponse as bad:
+            body = None
+            if "HTML" in bad.message:
+                error: PortalError = bad
+                if answer.status == 429:
+                    error = PortalRateLimited(
+                        self.portal,
+                        "too many requests",
+                        status=429,
+                        retry_after=answer.retry_after,
+                    )
+                return error
+        error = self.parse_error(self.portal, answer.status, body)
+        if error.retry_after is None and answer.retry_after is not None:
+            error.retry_after = answer.retry_after
+        return error
+
+    def _transport_error(self, exc: httpx.TransportError) -> PortalUnreachable:
+        host = exc.request.url.host if _has_request(exc) else "?"
+        if isinstance(exc, httpx.TimeoutException):
+            kind = {
+                httpx.ConnectTimeout: "connecting",
+                httpx.ReadTimeout: "waiting for the answer",
+                httpx.WriteTimeout: "sending the request",
+                httpx.PoolTimeout: "waiting for a free connection",
+            }.get(type(exc), "waiting")
+            return PortalUnreachable(self.portal, f"timed out {kind} ({host})")
+        if _is_dns_failure(exc):
+            return PortalUnreachable(self.portal, f"unknown host {host!r} (DNS lookup failed)")
+        if isinstance(exc, httpx.ConnectError):
+            return PortalUnreachable(self.portal, f"cannot connect to {host} ({exc})")
+        if isinstance(exc, httpx.RemoteProtocolError):
+            return PortalUnreachable(
+                self.portal, f"connection dropped before the answer was complete ({host})"
+            )
+        if isinstance(exc, httpx.TooManyRedirects):
+            return PortalUnreachable(self.portal, f"too many redirects ({host})")
+        return PortalUnreachable(self.portal, f"network error with {host}: {exc}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int
+    body: bytes
+    content_type: str
+    retry_after: float | None
+
+
+def _has_request(exc: httpx.TransportError) -> bool:
+    try:
+        exc.request  # noqa: B018 - the property raises when no request is attached
+    except RuntimeError:
+        return False
+    return True
+
+
+def _clean(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if params is None:
+        return None
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else value
+    return out
+
+
+def _html_title(body: bytes) -> str:
+    text = body[:4096].decode("utf-8", "replace")
+    lower = text.lower()
+    start = lower.find("<title>")
+    if start >= 0:
+        end = lower.find("</title>", start)
+        title = " ".join(text[start + 7 : end if end > 0 else start + 200].split())
+        if title:
+            return f"title {title[:80]!r}"
+    return f"{len(body)} bytes"
+
+
+def _looks_cut(body: bytes) -> bool:
+    tail = body.rstrip()[-1:]
+    return tail not in (b"}", b"]")

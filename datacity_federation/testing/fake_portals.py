@@ -1,0 +1,514 @@
+"""A fake open-data portal server on 127.0.0.1 that behaves like each real platform.
+
+For tests and benchmarks of code that talks to portals (ours, or an application's). One
+threaded stdlib HTTP server answers under a prefix per platform, with the real paths, envelopes,
+paging caps and error bodies:
+
+==============================  ============================================================
+``/ods/api/explore/v2.1/...``   Opendatasoft v2.1 (``limit`` <= 100, ``offset + limit`` < 10,000,
+                                ``/catalog/exports/json`` without cap); ``/ods20/api/v2`` = v2.0
+``/ckan/api/3/action/...``      CKAN (``rows`` capped at 1,000, ``start``, ``success: false``
+                                envelopes, Barcelona translated fields, harvest sources)
+``/sg/v2/public/api/...``       data.gov.sg v2 (10 per page, ``code`` envelope, 429 code 24)
+``/socrata/api/catalog/v1``     Socrata Discovery
+``/dcat/data.json``             DCAT-US catalogue
+``/faults/<mode>-<tag>/...``    the CKAN API behind a fault: ``html`` (an HTML 502 page),
+                                ``500`` (one 500, then fine), ``429`` (one 429 with Retry-After,
+                                then fine), ``drop`` (one dropped connection, then fine),
+                                ``dropall``, ``truncated`` (a cut JSON body), ``slow`` (2 s),
+                                ``quota`` (429 with a Retry-After of an hour)
+==============================  ============================================================
+
+Every request waits ``latency`` seconds first (the benchmark's 50 ms). ``requests`` counts them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import re
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["FakeDataset", "FakePortals"]
+
+ODS_CAP = 10_000
+CKAN_ROWS_MAX = 1000
+SG_PAGE = 10
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+class FakeDataset:
+    """One data set of the fake catalogue, rendered in every platform's shape."""
+
+    def __init__(self, number: int, *, harvest_source: bool = False) -> None:
+        self.number = number
+        self.id = f"ds-{number:05d}"
+        self.title = (
+            f"Data set {number} about {('waste', 'mobility', 'energy', 'water')[number % 4]}"
+        )
+        self.licence = "CC BY 4.0"
+        self.modified = EPOCH + timedelta(minutes=number)
+        self.harvest_source = harvest_source
+
+    def stamp(self) -> str:
+        return self.modified.astimezone(UTC).isoformat()
+
+    def ods(self) -> dict[str, Any]:
+        return {
+            "dataset_id": self.id,
+            "dataset_uid": f"da_{self.number:06x}",
+            "attachments": [],
+            "has_records": True,
+            "features": ["analyze"],
+            "fields": [],
+            "metas": {
+                "default": {
+                    "title": self.title,
+                    "description": f"<p>{self.title}</p>",
+                    "keyword": ["fake", f"k{self.number % 7}"],
+                    "theme": ["Environnement"],
+                    "publisher": "Ville de Test",
+                    "license": self.licence,
+                    "license_url": "https://creativecommons.org/licenses/by/4.0/",
+                    "language": "fr",
+                    "modified": self.stamp(),
+                    "records_count": self.number,
+                }
+            },
+        }
+
+    def ckan(self) -> dict[str, Any]:
+        naive = self.modified.astimezone(UTC).replace(tzinfo=None).isoformat()
+        return {
+            "id": f"00000000-0000-4000-8000-{self.number:012d}",
+            "name": self.id,
+            "title": self.title,
+            "title_translated": {"ca": f"{self.title} (ca)", "es": f"{self.title} (es)", "en": self.title},
+            "notes": f"Notes on {self.title}",
+            "type": "harvest" if self.harvest_source else "dataset",
+            "tag": "Any 2024,Fake",
+            "tags": [{"name": "fake", "display_name": "fake"}],
+            "license_title": self.licence,
+            "license_url": "https://creativecommons.org/licenses/by/4.0/",
+            "metadata_created": "2020-01-01T00:00:00",
+            "metadata_modified": naive,
+            "organization": {"name": "city", "title": "Ajuntament de Test"},
+            "resources": [
+                {"url": f"https://example.org/{self.id}.csv", "format": "CSV", "mimetype": "text/csv", "size": 100 + self.number, "name": "data"}
+            ],
+        }  # fmt: skip
+
+    def sg(self) -> dict[str, Any]:
+        sgt = self.modified.astimezone(_SGT).isoformat()
+        return {
+            "datasetId": f"d_{self.number:032x}",
+            "createdAt": "2020-01-01T08:00:00+08:00",
+            "name": self.title,
+            "status": "active",
+            "format": "CSV",
+            "lastUpdatedAt": sgt,
+            "managedByAgencyName": "Test Agency",
+        }
+
+    def socrata(self) -> dict[str, Any]:
+        return {
+            "resource": {
+                "id": f"{self.number:04d}-fake",
+                "name": self.title,
+                "description": f"About {self.title}",
+                "attribution": "Test Dept",
+                "type": "dataset",
+                "updatedAt": self.modified.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "createdAt": "2020-01-01T00:00:00.000Z",
+            },
+            "classification": {"categories": ["environment"], "tags": [], "domain_category": "Env", "domain_tags": ["fake"]},
+            "metadata": {"domain": "data.example.org", "license": self.licence},
+            "permalink": f"https://data.example.org/d/{self.number:04d}-fake",
+        }  # fmt: skip
+
+    def datajson(self) -> dict[str, Any]:
+        return {
+            "@type": "dcat:Dataset",
+            "identifier": self.id,
+            "title": self.title,
+            "description": f"About {self.title}",
+            "modified": self.modified.date().isoformat(),
+            "publisher": {"name": "Test Agency"},
+            "license": "https://creativecommons.org/licenses/by/4.0/",
+            "keyword": ["fake"],
+            "distribution": [{"downloadURL": f"https://example.org/{self.id}.csv", "mediaType": "text/csv"}],
+        }  # fmt: skip
+
+
+_SGT = timezone(timedelta(hours=8))
+
+
+class FakePortals:
+    """Start with :meth:`start` (or as a context manager); ``url(prefix)`` gives a base URL."""
+
+    def __init__(
+        self, *, datasets: int = 250, latency: float = 0.0, harvest_sources: int = 2
+    ) -> None:
+        self.latency = latency
+        self.datasets = [FakeDataset(i) for i in range(datasets)]
+        self.harvest_sources = [
+            FakeDataset(datasets + i, harvest_source=True) for i in range(harvest_sources)
+        ]
+        self.requests: Counter[str] = Counter()
+        self.faults: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle ---
+    def start(self) -> FakePortals:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakePortals:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "start the server first"
+        return int(self._server.server_address[1])
+
+    def url(self, prefix: str) -> str:
+        """Base URL of one platform: ``ods``, ``ods20``, ``ckan``, ``sg``, ``socrata``, ``dcat``,
+        or ``faults/<mode>-<tag>`` (a CKAN API behind that fault)."""
+        paths = {
+            "ods": "/ods/api/explore/v2.1",
+            "ods20": "/ods20/api/v2",
+            "ckan": "/ckan/api/3/action/",
+            "sg": "/sg/v2/public/api",
+            "socrata": "/socrata/api/catalog/v1",
+            "dcat": "/dcat/data.json",
+        }
+        path = paths.get(prefix) or f"/{prefix.strip('/')}/api/3/action/"
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    # --- changing the catalogue between harvests ---
+    def touch(
+        self, number: int, *, minutes: int = 1, title: str | None = None, licence: str | None = None
+    ) -> None:
+        """Modify one data set (its ``modified`` moves forward)."""
+        ds = next(d for d in self.datasets if d.number == number)
+        latest = max(d.modified for d in self.datasets)
+        ds.modified = latest + timedelta(minutes=minutes)
+        if title is not None:
+            ds.title = title
+        if licence is not None:
+            ds.licence = licence
+
+    def remove(self, number: int) -> None:
+        self.datasets = [d for d in self.datasets if d.number != number]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakePortals
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    # --- plumbing ---
+    def _send(
+        self,
+        status: int,
+        body: Any,
+        *,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        extra = dict(headers or {})
+        if len(raw) > 1024 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            raw = gzip.compress(raw, compresslevel=1)
+            extra["Content-Encoding"] = "gzip"
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(raw)))
+        for key, value in extra.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def do_GET(self) -> None:
+        fake = self.fake
+        if fake.latency:
+            time.sleep(fake.latency)
+        parts = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        segments = [s for s in parts.path.split("/") if s]
+        with fake._lock:
+            fake.requests[segments[0] if segments else ""] += 1
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._route(segments, query)
+
+    def _route(self, seg: list[str], q: dict[str, str]) -> None:
+        head = seg[0] if seg else ""
+        if head == "ods" and seg[1:4] == ["api", "explore", "v2.1"]:
+            return self._ods(seg[4:], q, legacy=False)
+        if head == "ods20" and seg[1:3] == ["api", "v2"]:
+            return self._ods(seg[3:], q, legacy=True)
+        if head == "ckan":
+            return self._ckan(seg[-1], q)
+        if head == "sg" and seg[1:4] == ["v2", "public", "api"]:
+            return self._sg(seg[4:], q)
+        if head == "socrata":
+            return self._socrata(q)
+        if head == "dcat":
+            return self._send(200, {"@type": "dcat:Catalog", "conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": [d.datajson() for d in self.fake.datasets]})  # fmt: skip
+        if head == "faults" and len(seg) > 1:
+            return self._fault(seg[1], seg, q)
+        return self._send(
+            404, b"<html><head><title>404 Not Found</title></head></html>", content_type="text/html"
+        )
+
+    # --- faults ---
+    def _fault(self, name: str, seg: list[str], q: dict[str, str]) -> None:
+        mode = name.split("-", 1)[0]
+        with self.fake._lock:
+            self.fake.faults[name] += 1
+            seen = self.fake.faults[name]
+        if mode == "html":
+            page = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+            return self._send(502, page, content_type="text/html")
+        if mode == "500" and seen == 1:
+            return self._send(
+                500, {"success": False, "error": {"__type": "Internal Error", "message": "boom"}}
+            )
+        if mode == "429" and seen == 1:
+            return self._send(
+                429,
+                {"success": False, "error": {"__type": "Throttled", "message": "slow down"}},
+                headers={"Retry-After": "1"},
+            )
+        if mode == "quota":
+            return self._send(
+                429,
+                {
+                    "success": False,
+                    "error": {"__type": "Throttled", "message": "daily quota used up"},
+                },
+                headers={"Retry-After": "3600"},
+            )
+        if mode == "slow":
+            time.sleep(2.0)
+        if (mode == "drop" and seen == 1) or mode == "dropall":
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(b'{"success": true, "result": {"count"')
+            self.wfile.flush()
+            self.connection.shutdown(2)
+            return None
+        if mode == "truncated":
+            return self._send(
+                200,
+                b'{"help": "x", "success": true, "result": {"count": 3, "results": [{"name": "a"',
+            )
+        return self._ckan(seg[-1], q)
+
+    # --- Opendatasoft ---
+    def _ods(self, seg: list[str], q: dict[str, str], *, legacy: bool) -> None:
+        datasets = _filter_ods(self.fake.datasets, q.get("where"))
+        if seg == ["catalog", "datasets"]:
+            limit, offset = int(q.get("limit", 10)), int(q.get("offset", 0))
+            if limit > 100:
+                return self._send(
+                    400,
+                    {
+                        "error_code": "InvalidRESTParameterError",
+                        "message": f"Invalid value for limit API parameter: {limit} was found but -1 <= limit <= 100 is expected.",
+                    },
+                )
+            if offset + limit >= ODS_CAP:
+                return self._send(
+                    400,
+                    {
+                        "error_code": "InvalidRESTParameterError",
+                        "message": "Invalid value for offset/limit: offset + limit must be lower than 10000. If you need more results, use the /exports endpoint.",
+                    },
+                )
+            items = [d.ods() for d in datasets[offset : offset + limit]]
+            if legacy:
+                return self._send(
+                    200,
+                    {
+                        "total_count": len(datasets),
+                        "links": [],
+                        "datasets": [{"links": [], "dataset": i} for i in items],
+                    },
+                )
+            return self._send(200, {"total_count": len(datasets), "results": items})
+        if seg == ["catalog", "exports", "json"]:
+            return self._send(200, [d.ods() for d in datasets])
+        if len(seg) == 3 and seg[:2] == ["catalog", "datasets"]:
+            for d in self.fake.datasets:
+                if d.id == seg[2]:
+                    return self._send(200, {"dataset": d.ods()} if legacy else d.ods())
+            return self._send(
+                404, {"error_code": "DatasetNotFound", "message": f"Unknown dataset: {seg[2]}"}
+            )
+        return self._send(404, {"error_code": "NotFound", "message": "Unknown path"})  # fmt: skip
+
+    # --- CKAN ---
+    def _ckan(self, action: str, q: dict[str, str]) -> None:
+        help_url = f"http://127.0.0.1/api/3/action/help_show?name={action}"
+        everything = self.fake.datasets + self.fake.harvest_sources
+        if action == "package_search":
+            try:
+                rows, start = min(int(q.get("rows", 10)), CKAN_ROWS_MAX), int(q.get("start", 0))
+            except ValueError:
+                return self._send(
+                    409,
+                    {
+                        "help": help_url,
+                        "success": False,
+                        "error": {"__type": "Validation Error", "rows": ["Invalid integer"]},
+                    },
+                )
+            chosen = _filter_ckan(everything, q.get("q", "*:*"), q.get("fq", ""))
+            if chosen is None:
+                return self._send(
+                    409,
+                    {
+                        "help": help_url,
+                        "success": False,
+                        "error": {
+                            "__type": "Search Query Error",
+                            "message": 'Search Query is invalid: "Invalid Lucene query"',
+                        },
+                    },
+                )
+            return self._send(
+                200,
+                {
+                    "help": help_url,
+                    "success": True,
+                    "result": {
+                        "count": len(chosen),
+                        "sort": "name asc",
+                        "facets": {},
+                        "results": [d.ckan() for d in chosen[start : start + rows]],
+                    },
+                },
+            )
+        if action == "package_show":
+            for d in everything:
+                if q.get("id") in (d.id, d.ckan()["id"]):
+                    return self._send(200, {"help": help_url, "success": True, "result": d.ckan()})
+            return self._send(
+                404,
+                {
+                    "help": help_url,
+                    "success": False,
+                    "error": {"__type": "Not Found Error", "message": "Not found"},
+                },
+            )
+        return self._send(400, {"help": help_url, "success": False, "error": {"__type": "Bad request", "message": f"Action name not known: {action}"}})  # fmt: skip
+
+    # --- data.gov.sg ---
+    def _sg(self, seg: list[str], q: dict[str, str]) -> None:
+        datasets = self.fake.datasets
+        if seg == ["datasets"]:
+            page = int(q.get("page", 1))
+            pages = max(1, -(-len(datasets) // SG_PAGE))
+            chunk = datasets[(page - 1) * SG_PAGE : page * SG_PAGE]
+            return self._send(
+                200,
+                {
+                    "code": 0,
+                    "data": {"datasets": [d.sg() for d in chunk], "pages": pages},
+                    "errorMsg": None,
+                },
+            )
+        if len(seg) == 3 and seg[0] == "datasets" and seg[2] == "metadata":
+            for d in datasets:
+                if d.sg()["datasetId"] == seg[1]:
+                    return self._send(
+                        200,
+                        {
+                            "code": 0,
+                            "data": {
+                                **d.sg(),
+                                "description": f"About {d.title}",
+                                "collectionIds": ["1"],
+                            },
+                            "errorMsg": None,
+                        },
+                    )
+            return self._send(
+                404,
+                {
+                    "code": 17,
+                    "name": "DATASET_NOT_FOUND",
+                    "data": None,
+                    "errorMsg": "Data not found",
+                },
+            )
+        return self._send(400, {"code": 4, "name": "ERROR_PARAMS", "data": None, "errorMsg": "Unknown path"})  # fmt: skip
+
+    # --- Socrata ---
+    def _socrata(self, q: dict[str, str]) -> None:
+        chosen = self.fake.datasets
+        if q.get("ids"):
+            chosen = [d for d in chosen if d.socrata()["resource"]["id"] == q["ids"]]
+        if q.get("q"):
+            chosen = [d for d in chosen if q["q"].casefold() in d.title.casefold()]
+        limit, offset = int(q.get("limit", 10)), int(q.get("offset", 0))
+        return self._send(200, {"results": [d.socrata() for d in chosen[offset : offset + limit]], "resultSetSize": len(chosen), "timings": {}})  # fmt: skip
+
+
+_SINCE = re.compile(r"modified > date'([^']+)'")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_CKAN_SINCE = re.compile(r"metadata_modified:\[(\S+) TO \*\]")
+
+
+def _filter_ods(datasets: list[FakeDataset], where: str | None) -> list[FakeDataset]:
+    chosen = datasets
+    if where:
+        if (since := _SINCE.search(where)) is not None:
+            moment = datetime.fromisoformat(since.group(1).replace("Z", "+00:00"))
+            chosen = [d for d in chosen if d.modified > moment]
+        for text in _QUOTED.findall(where):
+            chosen = [d for d in chosen if text.casefold() in d.title.casefold()]
+    return sorted(chosen, key=lambda d: d.id)
+
+
+def _filter_ckan(datasets: list[FakeDataset], q: str, fq: str) -> list[FakeDataset] | None:
+    if q.count('"') % 2 or q.strip().endswith(("AND", "OR", ":")):
+        return None
+    chosen = datasets
+    if "-dataset_type:harvest" in fq:
+        chosen = [d for d in chosen if not d.harvest_source]
+    if (since := _CKAN_SINCE.search(fq)) is not None:
+        moment = datetime.fromisoformat(since.group(1).replace("Z", "+00:00"))
+        chosen = [d for d in chosen if d.modified >= moment]
+    if q not in ("*:*", ""):
+        words = q.casefold().split()
+        chosen = [d for d in chosen if all(w in d.title.casefold() for w in words)]
+    return sorted(chosen, key=lambda d: d.id)
