@@ -133,12 +133,13 @@ class Throttle:
         async with self._lock:
             while True:
                 now = self._clock()
-                while self._sent and now - self._sent[0] >= self.per_seconds:
+                # A microsecond of slack: float clocks must not spin on a 1e-16 remainder.
+                while self._sent and now - self._sent[0] >= self.per_seconds - 1e-6:
                     self._sent.popleft()
                 if len(self._sent) < self.calls:
                     self._sent.append(now)
                     return
-                await self._sleep(self.per_seconds - (now - self._sent[0]))
+                await self._sleep(max(self.per_seconds - (now - self._sent[0]), 1e-6))
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -288,6 +289,8 @@ class PortalHttp:
                     )
                 return error
         error = self.parse_error(self.portal, answer.status, body)
+        if answer.status == 429 and not isinstance(error, PortalRateLimited):
+            error = PortalRateLimited(self.portal, error.message, status=429, code=error.code)
         if error.retry_after is None and answer.retry_after is not None:
             error.retry_after = answer.retry_after
         return error

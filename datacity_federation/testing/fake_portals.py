@@ -227,6 +227,7 @@ class FakePortals:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakePortals
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         return
