@@ -390,9 +390,12 @@ def build_review(
         [c for c in cities if not c.missing], currency_rates or {}, review_currency
     )
     present = [c for c in cities if not c.missing]
+    reported_before = {s.city for s in snapshot.seasons if s.end.year == year - 1}
+    both = [c for c in present if c.city in reported_before]
     network = NetworkReview(
         funnel=_network_funnel([c.funnel for c in present]),
-        previous_funnel=_network_funnel([c.previous_funnel for c in present]),
+        previous_funnel=_network_funnel([c.previous_funnel for c in both]),
+        comparable_funnel=_network_funnel([c.funnel for c in both]),
         challenges=combine_cities(c.challenges for c in present),
         partners=combine_cities(c.partners for c in present),
         datasets=combine_cities(c.datasets for c in present),
@@ -407,6 +410,7 @@ def build_review(
         members=members,
         reporting=reporting,
         missing=tuple(c.city for c in cities if c.missing),
+        compared=tuple(c.city for c in both),
         cities=cities,
         network=network,
         conversion=conversion,

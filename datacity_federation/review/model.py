@@ -231,6 +231,9 @@ class NetworkReview:
 
     funnel: Funnel
     previous_funnel: Funnel
+    """The year before, over the cities that reported in both years."""
+    comparable_funnel: Funnel
+    """This year over the same cities as ``previous_funnel`` (what the change compares)."""
     challenges: Figure
     partners: Figure
     datasets: Figure
@@ -253,6 +256,8 @@ class Review:
     members: tuple[str, ...]
     reporting: tuple[str, ...]
     missing: tuple[str, ...]
+    compared: tuple[str, ...]
+    """Cities that reported this year and the year before (the year-over-year change's scope)."""
     cities: tuple[CityReview, ...]
     network: NetworkReview
     conversion: Conversion | None

@@ -271,3 +271,23 @@ def test_network_rate_stays_between_zero_and_one(pairs: list[tuple[int, int]]) -
     rate = network_rate(figs)
     if rate.value is not None:
         assert Decimal(0) <= rate.value <= Decimal(1)
+
+
+def test_year_over_year_compares_only_cities_that_reported_both_years() -> None:
+    cells = [
+        *funnel_cells("paris", 100, 20, 10, 5, 5, season="s2"),
+        *funnel_cells("paris", 80, 20, 10, 5, 5, season="s1"),
+        *funnel_cells("singapore", 300, 60, 30, 5, 5),
+    ]
+    scopes = [
+        scope("paris", "s2", end=date(2019, 8, 31)),
+        scope("paris", "s1", end=date(2018, 8, 31)),
+        scope("singapore", end=date(2019, 1, 14)),
+    ]
+    review = build_review(snapshot(cells, scopes, ("paris", "singapore")), year=2019, on=ON)
+    net = review.network
+    assert review.compared == ("paris",)
+    assert (net.funnel.applications.value, net.comparable_funnel.applications.value) == (
+        Decimal(400), Decimal(100),
+    )  # fmt: skip
+    assert net.previous_funnel.applications.value == Decimal(80)
