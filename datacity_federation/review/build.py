@@ -337,31 +337,15 @@ def _money(
 
 
 def _network_phases(cities: Sequence[CityReview]) -> tuple[PhaseLine, ...]:
-    out = []
-    for i, phase in enumerate(Phase):
-        pairs = [(c.phases[i].actual, c.phases[i].planned) for c in cities]
-        rate = network_rate(pairs)  # counts the cities that published both in full
-        full = [
-            (a.value, p.value)
-            for a, p in pairs
-            if a.state is FigureState.PUBLISHED and p.state is FigureState.PUBLISHED
-        ]
-        out.append(
-            PhaseLine(
-                phase.value,
-                _mean([a for a, _ in full], rate),
-                _mean([p for _, p in full], rate),
-            )
+    """Mean days spent and planned per phase over the cities that published each."""
+    return tuple(
+        PhaseLine(
+            phase.value,
+            combine_cities((c.phases[i].actual for c in cities), mean=True),
+            combine_cities((c.phases[i].planned for c in cities), mean=True),
         )
-    return tuple(out)
-
-
-def _mean(values: Sequence[Decimal | None], like: Figure) -> Figure:
-    shown = [v for v in values if v is not None]
-    if like.state is FigureState.MISSING or not shown:
-        return Figure(None, like.state, like.suppressed_cities, like.of_cities, like.statuses)
-    value = (sum(shown, Decimal(0)) / len(shown)).quantize(MEAN_PLACES)
-    return Figure(value, like.state, like.suppressed_cities, like.of_cities, like.statuses)
+        for i, phase in enumerate(Phase)
+    )
 
 
 def build_review(

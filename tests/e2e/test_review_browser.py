@@ -75,7 +75,7 @@ Array.from(document.querySelectorAll('svg.chart')).map(s => ({
   marks: s.querySelectorAll('rect').length,
   labels: s.querySelectorAll('text').length,
   width: s.getBoundingClientRect().width,
-  table: !!s.parentElement.querySelector('table'),
+  table: !!s.closest('figure').querySelector('table'),
 }))
 """
 
