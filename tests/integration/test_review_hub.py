@@ -195,3 +195,17 @@ def test_review_unreachable_hub_is_one_clear_line(
     )
     assert result.code == 1
     assert "hub http://127.0.0.1:9" in result.err
+
+
+def test_review_pdf_without_weasyprint_says_how_to_get_it(run_cli: RunCli, tmp_path: Path) -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        pass
+    else:
+        pytest.skip("WeasyPrint is installed: PDF output works")
+    result = run_cli(
+        "review", "2019", "--sample", "--lang", "en", "--format", "pdf", "--out", str(tmp_path)
+    )
+    assert result.code == 1
+    assert "PDF output needs WeasyPrint: install the 'pdf' extra" in result.err
