@@ -209,3 +209,25 @@ def test_review_pdf_without_weasyprint_says_how_to_get_it(run_cli: RunCli, tmp_p
     )
     assert result.code == 1
     assert "PDF output needs WeasyPrint: install the 'pdf' extra" in result.err
+
+
+def test_review_pdf_with_weasyprint_writes_one_pdf_per_language(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    pytest.importorskip("weasyprint", reason="the optional 'pdf' extra is not installed")
+    result = run_cli(
+        "review",
+        "2019",
+        "--sample",
+        "--lang",
+        "en",
+        "--lang",
+        "ar",
+        "--format",
+        "pdf",
+        "--out",
+        str(tmp_path),
+    )
+    assert result.code == 0, result.err
+    for lang in ("en", "ar"):
+        assert (tmp_path / f"review-2019.{lang}.pdf").read_bytes().startswith(b"%PDF")
