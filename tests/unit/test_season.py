@@ -6,7 +6,7 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from datacity_federation.domain import DATA_CITY_TEMPLATE, Phase, PhaseDurations, PhaseSpan, Season
@@ -47,6 +47,8 @@ def test_timeline_phase_lengths_are_the_planned_months(start: date, plan: PhaseD
         assert span.end == add_months(start, elapsed) - timedelta(days=1)
 
 
+# Walks every day of up to three years: no per-example deadline (it flaked on a busy machine).
+@settings(deadline=None)
 @given(start=starts, plan=durations)
 def test_phase_on_answers_every_day_and_changes_exactly_at_boundaries(
     start: date, plan: PhaseDurations
