@@ -7,6 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Machines here are shared and noisy: a per-example deadline measures the neighbours, not the
+# code. Property tests keep their own example counts; none is bounded by wall time.
+settings.register_profile("datacity", deadline=None, print_blob=True)
+settings.load_profile("datacity")
 
 from datacity_federation.testing import CliResult, RunCli
 from datacity_federation.testing import run_cli as _run_cli
