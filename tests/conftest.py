@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from datacity_federation.testing import CliResult, RunCli
+from datacity_federation.testing import run_cli as _run_cli
+from datacity_federation.testing.postgres import PostgresServer
+
 # Machines here are shared and noisy: a per-example deadline measures the neighbours, not the
 # code. Property tests keep their own example counts; none is bounded by wall time.
 settings.register_profile("datacity", deadline=None, print_blob=True)
 settings.load_profile("datacity")
-
-from datacity_federation.testing import CliResult, RunCli
-from datacity_federation.testing import run_cli as _run_cli
-from datacity_federation.testing.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIES = ROOT / "cities"
