@@ -18,6 +18,7 @@ from datacity_federation.privacy.facts import (
     PilotFact,
     SeasonFacts,
 )
+from datacity_federation.privacy.network import NetworkTotal, network_total
 from datacity_federation.privacy.pseudonyms import multi_city_count, normalise_id, pseudonym
 from datacity_federation.privacy.rules import (
     PROFILES,
@@ -38,6 +39,7 @@ __all__ = [
     "ChallengeFact",
     "DisclosureProfile",
     "MoneyFact",
+    "NetworkTotal",
     "PhaseFact",
     "PilotFact",
     "Release",
@@ -47,6 +49,7 @@ __all__ = [
     "build_release",
     "derivable_cells",
     "multi_city_count",
+    "network_total",
     "normalise_id",
     "pseudonym",
     "published_problems",

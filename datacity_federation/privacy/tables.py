@@ -12,6 +12,7 @@ contributors) fails the rules keeps its old value, and the reason is recorded.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,7 +27,7 @@ from datacity_federation.domain.release import (
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome
 from datacity_federation.errors import ReleaseError
 from datacity_federation.privacy.audit import derivable_cells
-from datacity_federation.privacy.facts import MoneyFact, SeasonFacts
+from datacity_federation.privacy.facts import ApplicationFact, MoneyFact, SeasonFacts
 from datacity_federation.privacy.rules import (
     DisclosureProfile,
     count_status,
@@ -84,10 +85,9 @@ class Release:
 
 
 def _count(key: Key, rows: Iterable[str]) -> RawCell:
-    units: dict[str, Decimal] = {}
-    for u in rows:
-        units[u] = units.get(u, Decimal(0)) + 1
-    return RawCell(key, COUNT, sum(units.values(), Decimal(0)), units)
+    counts = Counter(rows)
+    units = {u: Decimal(n) for u, n in counts.items()}
+    return RawCell(key, COUNT, Decimal(counts.total()), units)
 
 
 def _distinct(key: Key, items: Iterable[str]) -> RawCell:
@@ -115,13 +115,18 @@ def raw_cells(f: SeasonFacts) -> dict[Key, RawCell]:
     def put(cell: RawCell) -> None:
         out[cell.key] = cell
 
+    by_theme: dict[str, list[ApplicationFact]] = {}
+    for a in f.applications:
+        if a.state != ApplicationStatus.DRAFT:
+            by_theme.setdefault(a.theme, []).append(a)
+    every = [a for t in sorted(by_theme) for a in by_theme[t]]
     for t in [*themes, ALL_THEMES]:
 
         def mine(theme: str, t: str = t) -> bool:
             return t == ALL_THEMES or theme == t
 
         challenges = [c for c in f.challenges if mine(c.theme)]
-        apps = [a for a in f.applications if mine(a.theme) and a.state != ApplicationStatus.DRAFT]
+        apps = every if t == ALL_THEMES else by_theme.get(t, [])
         pilots = [p for p in f.pilots if mine(p.theme)]
         put(_distinct(("challenges", t, ""), (c.id for c in challenges)))
         partners = {p for c in challenges for p in c.partners}

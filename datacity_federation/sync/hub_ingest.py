@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import delete, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -72,6 +72,7 @@ STATUS = {
     "unknown_profile": 422,
 }
 MAX_ACTIVE_KEYS = 2
+HUB_CELL = HubCell.__table__  # type: ignore[attr-defined]
 
 
 class HubConflict(HubRejected):
@@ -232,11 +233,22 @@ def ingest(
             raise HubRejected(401, "unauthorized", "missing or unknown bearer token")
         if s.get(HubCity, city) is None:
             raise HubRejected(404, "unknown_city", f"no city {city[:64]!r} is registered")
-        keys = [
-            public_key_from_hex(k.public_key)
-            for k in s.exec(select(HubKey).where(HubKey.city == city, HubKey.active == True))  # noqa: E712
-        ]
-        network = hub_network(engine)
+        active = list(s.exec(select(HubKey).where(HubKey.city == city, HubKey.active == True)))  # noqa: E712
+        keys = [public_key_from_hex(k.public_key) for k in active]
+        meta = s.get(HubMeta, "network")
+        network = meta.value if meta is not None else ""
+        if token_city == city and len(body) <= max_bytes:
+            # The very same bytes this city pushed before, signed by a key still active: every
+            # check passed when they were stored, and a repeat changes nothing (check 8's no-op,
+            # answered without unzipping, verifying and parsing again).
+            same = s.exec(
+                select(HubBundle).where(
+                    HubBundle.city == city,
+                    HubBundle.body_sha256 == hashlib.sha256(body).hexdigest(),
+                )
+            ).first()
+            if same is not None and any(k.fingerprint == same.signed_by for k in active):
+                return Accepted(200, same.bundle_id, same.city, same.seq, same.season, same.action)
     try:
         opened = open_bundle(body, max_bytes=max_bytes)  # 1
         manifest, bundle_id, signer = verify_envelope(opened, keys)  # 2, 3
@@ -326,6 +338,7 @@ def _store(
                     signed_by=signer,
                     received_at=at,
                     size=len(body),
+                    body_sha256=hashlib.sha256(body).hexdigest(),
                     data=body,
                 )
             )
@@ -355,19 +368,23 @@ def _store(
                     HubCell.season == scope.season,  # type: ignore[arg-type]
                 )
             )
-            for c in cells:
-                s.add(
-                    HubCell(
-                        city=c.city,
-                        season=c.season,
-                        metric=c.metric.value,
-                        theme=c.theme,
-                        dim=c.dim,
-                        value=None if c.value is None else format_decimal(c.value),
-                        unit=c.unit.value,
-                        status=c.status.value,
-                        bundle_id=bundle_id,
-                    )
+            if cells:
+                s.execute(
+                    insert(HUB_CELL),
+                    [
+                        {
+                            "city": c.city,
+                            "season": c.season,
+                            "metric": c.metric.value,
+                            "theme": c.theme,
+                            "dim": c.dim,
+                            "value": None if c.value is None else format_decimal(c.value),
+                            "unit": c.unit.value,
+                            "status": c.status.value,
+                            "bundle_id": bundle_id,
+                        }
+                        for c in cells
+                    ],
                 )
             cursor = int(counter.value) + 1
             counter.value = str(cursor)

@@ -98,6 +98,8 @@ class HubBundle(HubTable, table=True):
     """Fingerprint of the registered key whose signature verified."""
     received_at: datetime
     size: int
+    body_sha256: str = Field(index=True)
+    """sha256 of the zip as received: an identical re-push is answered without re-checking."""
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 

@@ -41,6 +41,7 @@ from datacity_federation.store.tables import (
 __all__ = ["season_facts"]
 
 E4 = Decimal(10_000)
+STATES = {s.value: s for s in ApplicationStatus}
 
 
 def season_facts(engine: Engine, *, city: City, season: Season) -> SeasonFacts:
@@ -81,17 +82,16 @@ def season_facts(engine: Engine, *, city: City, season: Season) -> SeasonFacts:
         ):
             datasets.setdefault(ch, []).append(f"{portal}:{ds}")
         apps = conn.execute(
-            select(A.id, A.startup_id, A.challenge_id, A.status).where(  # type: ignore[call-overload]
+            select(A.startup_id, A.challenge_id, A.status).where(  # type: ignore[call-overload]
                 A.city_id == cid, A.season_id == sid
             )
         ).all()
-        startup_of = {r.id: (r.startup_id, theme_of.get(r.challenge_id, "")) for r in apps}
         pilots = conn.execute(
-            select(P.id, P.application_id, P.outcome).where(  # type: ignore[call-overload]
-                P.city_id == cid, P.season_id == sid
-            )
+            select(P.id, P.outcome, A.startup_id, A.challenge_id)  # type: ignore[call-overload]
+            .join(A, (A.city_id == P.city_id) & (A.id == P.application_id))
+            .where(P.city_id == cid, P.season_id == sid)
         ).all()
-        pilot_of = {r.id: startup_of.get(r.application_id, ("", "")) for r in pilots}
+        pilot_of = {pid: (startup, theme_of.get(ch, "")) for pid, _o, startup, ch in pilots}
         kpi = _kpi_improvements(conn, cid, set(pilot_of))
         sponsors = conn.execute(
             select(
@@ -139,10 +139,8 @@ def season_facts(engine: Engine, *, city: City, season: Season) -> SeasonFacts:
             for r in challenges
         ),
         applications=tuple(
-            ApplicationFact(
-                r.startup_id, theme_of.get(r.challenge_id, ""), ApplicationStatus(r.status)
-            )
-            for r in apps
+            ApplicationFact(startup, theme_of.get(ch, ""), STATES[status])
+            for startup, ch, status in apps
         ),
         pilots=tuple(
             PilotFact(

@@ -224,3 +224,27 @@ def test_profile_may_only_get_stricter() -> None:
         resolve_profile("strict", "default")
     with pytest.raises(ReleaseError, match="unknown disclosure profile"):
         resolve_profile("default", "lax")
+
+
+def test_network_total_sums_published_cells_and_names_suppressed_cities() -> None:
+    from datacity_federation.domain.release import Cell, Metric
+    from datacity_federation.privacy import network_total
+
+    def cell(city: str, value: int | None) -> Cell:
+        return Cell(
+            city=city,
+            season="s1",
+            metric=Metric.PILOTS,
+            theme="all",
+            value=None if value is None else Decimal(value),
+            unit=Unit.COUNT,
+            status=CellStatus.FREE if value is not None else CellStatus.TOO_FEW,
+        )
+
+    total = network_total(
+        [cell("paris", 12), cell("barcelona", None), cell("singapore", 7)], Metric.PILOTS
+    )
+    assert total.value == 19
+    assert total.cities_published == ("paris", "singapore")
+    assert total.cities_suppressed == ("barcelona",)
+    assert not total.complete
