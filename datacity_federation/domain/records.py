@@ -23,6 +23,7 @@ from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PilotSt
 __all__ = [
     "AMOUNT_PLACES",
     "PERSONAL",
+    "RECORD_ID_PATTERN",
     "Amount",
     "Application",
     "AuditEvent",
@@ -45,9 +46,12 @@ PERSONAL: dict[str, Any] = {"x-personal-data": True}
 AMOUNT_PLACES = 4
 """Money keeps at most this many decimal places (enough for every ISO 4217 currency)."""
 
+RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+"""What a record identifier may look like (form tools give ids such as ``APP-2017.001``)."""
+
 RecordId = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"),
+    StringConstraints(pattern=RECORD_ID_PATTERN),
     Field(description="Identifier of a record within its city: letters, digits, '.', '_', '-'."),
 ]
 

@@ -20,7 +20,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKeyConstraint,
-    Index,
     MetaData,
     String,
     Text,
@@ -221,7 +220,10 @@ class PersonRow(SQLModel, table=True):
     """A person named by the records; ``name`` and ``email`` are personal data."""
 
     __tablename__ = "people"
-    __table_args__ = (_fk(["city_id"], "cities", ["id"], "fk_people_city"),)
+    __table_args__ = (
+        _fk(["city_id"], "cities", ["id"], "fk_people_city"),
+        {"sqlite_with_rowid": False},
+    )
 
     city_id: str = Field(primary_key=True, max_length=SLUG)
     id: str = Field(primary_key=True, max_length=RID)
@@ -242,7 +244,6 @@ class ApplicationRow(SQLModel, table=True):
         _fk(["city_id", "startup_id"], "partners", ["city_id", "id"], "fk_applications_startup"),
         _fk(["city_id", "contact_id"], "people", ["city_id", "id"], "fk_applications_contact"),
         _one_of("status", ApplicationStatus, "ck_applications_status"),
-        Index("ix_applications_season", "city_id", "season_id", "challenge_id"),
     )
 
     city_id: str = Field(primary_key=True, max_length=SLUG)
@@ -415,7 +416,6 @@ class AuditEventRow(SQLModel, table=True):
     __table_args__ = (
         _fk(["city_id"], "cities", ["id"], "fk_audit_city"),
         _one_of("kind", AuditKind, "ck_audit_kind"),
-        Index("ix_audit_record", "city_id", "kind", "record"),
     )
 
     seq: int | None = Field(default=None, primary_key=True)

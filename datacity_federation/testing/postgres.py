@@ -96,10 +96,20 @@ def postgres_server() -> Iterator[PostgresServer]:
     started = False
     try:
         init = _run(
-            [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E",
-             "UTF8", "--locale=C.UTF-8", "--no-sync"],
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
             as_user,
-        )  # fmt: skip
+        )
         if init.returncode != 0:
             raise PostgresUnavailable(f"initdb failed: {init.stderr.strip() or init.stdout}")
         options = (
@@ -107,10 +117,21 @@ def postgres_server() -> Iterator[PostgresServer]:
             "-c synchronous_commit=off -c full_page_writes=off"
         )
         start = _run(
-            [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w",
-             "-t", "60", "start"],
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(log),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
             as_user,
-        )  # fmt: skip
+        )
         if start.returncode != 0:
             detail = log.read_text(errors="replace") if log.exists() else start.stderr
             raise PostgresUnavailable(f"pg_ctl start failed: {detail.strip()[-2000:]}")

@@ -4,7 +4,7 @@ The first revision of the store; every later revision builds on it (docs/records
 
 Revision ID: r0001_records
 Revises: (none)
-Create Date: 2026-11-24 02:55:01.918700
+Create Date: 2026-11-24 03:11:57.014948
 """
 
 from __future__ import annotations
@@ -48,8 +48,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["city_id"], ["cities.id"], name="fk_audit_city"),
         sa.PrimaryKeyConstraint("seq"),
     )
-    op.create_index("ix_audit_record", "audit_events", ["city_id", "kind", "record"], unique=False)
-
     op.create_table(
         "partners",
         sa.Column("city_id", sa.String(length=64), nullable=False),
@@ -76,6 +74,7 @@ def upgrade() -> None:
         sa.Column("erased_on", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(["city_id"], ["cities.id"], name="fk_people_city"),
         sa.PrimaryKeyConstraint("city_id", "id"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "seasons",
@@ -193,13 +192,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("city_id", "id"),
     )
-    op.create_index(
-        "ix_applications_season",
-        "applications",
-        ["city_id", "season_id", "challenge_id"],
-        unique=False,
-    )
-
     op.create_table(
         "challenge_criteria",
         sa.Column("city_id", sa.String(length=64), nullable=False),
@@ -414,8 +406,6 @@ def downgrade() -> None:
     op.drop_table("challenge_kpis")
     op.drop_table("challenge_datasets")
     op.drop_table("challenge_criteria")
-    op.drop_index("ix_applications_season", table_name="applications")
-
     op.drop_table("applications")
     op.drop_table("sponsorships")
     op.drop_table("season_phases")
@@ -424,7 +414,5 @@ def downgrade() -> None:
     op.drop_table("seasons")
     op.drop_table("people")
     op.drop_table("partners")
-    op.drop_index("ix_audit_record", table_name="audit_events")
-
     op.drop_table("audit_events")
     op.drop_table("cities")
