@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from records_helpers import CITIES, ORDER, TEMPLATES
 from sqlalchemy import Engine, text
 
 from datacity_federation.testing.postgres import PostgresServer
@@ -53,3 +54,29 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         with eng.begin() as conn:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         eng.dispose()
+
+
+@pytest.fixture
+def synced(engine: Engine) -> Engine:
+    """The store with the four seed cities synced from cities/."""
+    from datacity_federation.services.records import sync_config
+
+    sync_config(db=engine, cities_dir=CITIES, by="test")
+    return engine
+
+
+@pytest.fixture
+def season_1(synced: Engine) -> Engine:
+    """Paris season 1 with every sample CSV of templates/csv imported."""
+    from datacity_federation.services.records_import import import_csv
+
+    for kind in ORDER:
+        import_csv(
+            db=synced,
+            kind=kind,
+            path=TEMPLATES / f"{kind}.csv",
+            city="paris",
+            season="s1",
+            by="test",
+        )
+    return synced
