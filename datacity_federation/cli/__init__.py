@@ -26,8 +26,15 @@ app = typer.Typer(
 )
 
 
+_registered: list[bool] = []
+
+
 def _register() -> None:
     # Each area registers its commands; importing them here keeps `datacity --help` complete.
+    # Once per process: registering again would stack duplicate commands on every main() call.
+    if _registered:
+        return
+    _registered.append(True)
     from datacity_federation.cli import cities, demo, portals, records, review, sync
 
     cities.register(app)

@@ -56,18 +56,30 @@ ORDER = (
 )
 
 
-@pytest.fixture
-def db(run_cli: Run, tmp_path: Path) -> str:
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite store with the seed cities synced and Paris season 1 imported from the samples."""
-    path = str(tmp_path / "records.db")
-    assert run_cli("db", "sync-config", str(ROOT / "cities"), "--db", path).code == 0
+    from datacity_federation.testing import run_cli as run
+
+    path = tmp_path_factory.mktemp("records") / "records.db"
+    assert run("db", "sync-config", str(ROOT / "cities"), "--db", str(path)).code == 0
     for kind in ORDER:
-        result = run_cli(
+        result = run(
             "records", "import", kind, str(CSV / f"{kind}.csv"), "--city", "paris", "--season", "s1",
-            "--db", path, "--by", "director",
+            "--db", str(path), "--by", "director",
         )  # fmt: skip
         assert result.code == 0, result.err
     return path
+
+
+@pytest.fixture
+def db(seeded_db: Path, tmp_path: Path) -> str:
+    """A fresh copy of the seeded store for one test."""
+    import shutil
+
+    copy = tmp_path / "records.db"
+    shutil.copyfile(seeded_db, copy)
+    return str(copy)
 
 
 def test_sync_config_prints_changes_then_no_change(run_cli: Run, tmp_path: Path) -> None:
