@@ -23,6 +23,13 @@ portals_app = typer.Typer(
 CitiesOption = Annotated[
     Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
 ]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLite file or database URL of the city store (default: $DATACITY_DB, else ./datacity.db).",
+    ),
+]
 TimeoutOption = Annotated[
     float, typer.Option("--timeout", help="Seconds to wait for each answer.", min=0.1)
 ]
@@ -98,6 +105,7 @@ def check(
     ] = 365,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     timeout: TimeoutOption = 30.0,
+    db: DbOption = None,
     cities_dir: CitiesOption = None,
 ) -> None:
     """Resolve every data set pinned by a challenge; report missing, renamed, licence-changed
@@ -113,7 +121,7 @@ def check(
             city=found,
             now=datetime.now(UTC),
             stale_after=timedelta(days=stale_after),
-            previous=previous_records(city=found),
+            previous=previous_records(city=found, db=db),
             timeout=timeout,
         )
     )
@@ -141,6 +149,79 @@ def check(
         print_check(report)
     if report.failed:
         raise typer.Exit(1)
+
+
+@portals_app.command("harvest")
+def harvest(
+    city: Annotated[str, typer.Argument(help="A city id from cities/ or the path of a city file.")],
+    portal: Annotated[
+        str | None, typer.Option("--portal", help="Only this portal (default: all the city's).")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Ask for every data set, not only the changed ones.")
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", help="Requests in flight per portal.", min=1, max=64)
+    ] = 8,
+    timeout: TimeoutOption = 30.0,
+    db: DbOption = None,
+    cities_dir: CitiesOption = None,
+) -> None:
+    """Store the city's data sets in its store, incrementally (only what changed since the last
+    harvest, by modified date). A failed harvest stores nothing and says why."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from datacity_federation.errors import PortalError
+    from datacity_federation.services.cities import resolve_city
+    from datacity_federation.services.portals import harvest_city
+
+    found = resolve_city(city=city, cities_dir=cities_dir)
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+        disable=not console.is_terminal,
+    ) as bar:
+
+        def progress_for(target: object) -> object:
+            task = bar.add_task(getattr(target, "id", "portal"), total=None)
+
+            def update(done: int, total: int | None) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return update
+
+        reports = harvest_city(
+            city=found,
+            clock=lambda: datetime.now(UTC),
+            db=db,
+            portal_id=portal,
+            full=full,
+            progress_for=progress_for,  # type: ignore[arg-type]
+            concurrency=concurrency,
+            timeout=timeout,
+        )
+    failures: list[PortalError] = []
+    for report in reports:
+        if report.error is not None:
+            failures.append(report.error)
+            continue
+        since = f" since {report.since.isoformat()}" if report.since else ""
+        typer.echo(
+            f"{report.portal}: {report.fetched} fetched{since}: {report.new} new, "
+            f"{report.changed} changed, {report.unchanged} unchanged; "
+            f"{report.stored} stored ({report.seconds:.1f} s)"
+        )
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise DatacityError("\n".join(f"{e} (nothing stored)" for e in failures))
 
 
 def register(app: typer.Typer) -> None:

@@ -124,7 +124,12 @@ def _site(base: str) -> str:
 
 
 def parse_package(
-    package: dict[str, Any], *, portal: str, base: str = "", lang: str | None = None
+    package: dict[str, Any],
+    *,
+    portal: str,
+    base: str = "",
+    lang: str | None = None,
+    site: str | None = None,
 ) -> DatasetRecord:
     """One CKAN package dict -> record (id = the package's ``name``, its URL slug)."""
     name = as_text(package.get("name")) or as_text(package.get("id"))
@@ -184,7 +189,7 @@ def parse_package(
         language=as_text(package.get("language")) or lang,
         issued=parse_datetime(package.get("metadata_created")),
         modified=parse_datetime(package.get("metadata_modified")),
-        landing_page=f"{_site(base)}/dataset/{name}" if base else None,
+        landing_page=f"{site or _site(base)}/dataset/{name}" if base else None,
         distributions=tuple(resources),
         extras=extras,
     )
@@ -198,8 +203,9 @@ def parse_search(
     if not isinstance(result, dict) or not isinstance(result.get("results"), list):
         raise PortalBadResponse(portal, "package_search result has no results[]")
     packages = result["results"]
+    site = _site(base)
     records = tuple(
-        parse_package(p, portal=portal, base=base, lang=lang)
+        parse_package(p, portal=portal, base=base, lang=lang, site=site)
         for p in packages
         if isinstance(p, dict) and p.get("type") != "harvest"
     )

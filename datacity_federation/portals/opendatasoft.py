@@ -97,7 +97,12 @@ def _site(base: str) -> str:
 
 
 def parse_dataset(
-    item: dict[str, Any], *, portal: str, base: str = "", lang: str | None = None
+    item: dict[str, Any],
+    *,
+    portal: str,
+    base: str = "",
+    lang: str | None = None,
+    site: str | None = None,
 ) -> DatasetRecord:
     """One ODS dataset object (v2.1 flat, or v2.0 ``{"dataset": {...}}``) -> record."""
     if "dataset_id" not in item and isinstance(item.get("dataset"), dict):
@@ -155,7 +160,7 @@ def parse_dataset(
         language=language,
         issued=parse_datetime(dcat.get("issued")) if isinstance(dcat, dict) else None,
         modified=parse_datetime(default.get("modified")),
-        landing_page=f"{_site(base)}/explore/dataset/{dataset_id}/" if base else None,
+        landing_page=f"{site or _site(base)}/explore/dataset/{dataset_id}/" if base else None,
         distributions=tuple(distributions),
         extras=extras,
     )
@@ -170,7 +175,8 @@ def parse_catalog(
     items = body.get("results") if "results" in body else body.get("datasets")
     if not isinstance(items, list):
         raise PortalBadResponse(portal, "catalogue answer has neither results[] nor datasets[]")
-    records = tuple(parse_dataset(i, portal=portal, base=base, lang=lang) for i in items)
+    site = _site(base)
+    records = tuple(parse_dataset(i, portal=portal, base=base, lang=lang, site=site) for i in items)
     total = body.get("total_count")
     total = total if isinstance(total, int) else None
     end = offset + len(records)
@@ -186,8 +192,11 @@ def parse_export(
         return list(parse_catalog(body, portal=portal, base=base, lang=lang).items)
     if not isinstance(body, list):
         raise PortalBadResponse(portal, "catalogue export is not a JSON list")
+    site = _site(base)
     return [
-        parse_dataset(i, portal=portal, base=base, lang=lang) for i in body if isinstance(i, dict)
+        parse_dataset(i, portal=portal, base=base, lang=lang, site=site)
+        for i in body
+        if isinstance(i, dict)
     ]
 
 

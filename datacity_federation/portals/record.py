@@ -8,7 +8,6 @@ Platform leftovers live in ``extras`` so the common fields stay comparable acros
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -149,47 +148,35 @@ def _pick(texts: Mapping[str, str], lang: str | None) -> str | None:
     return next((t for t in texts.values() if t), None)
 
 
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
 def parse_datetime(value: object) -> datetime | None:
     """An aware datetime from ISO 8601 text, a date, an epoch number, or ``None``.
 
     Naive values are UTC (CKAN's ``metadata_modified``); ``Z`` is accepted; a space may separate
     date and time (DCAT-US ``"2019-06-27 12:41:27"``). Unreadable text gives ``None``.
     """
-    if value is None or value == "":
+    if type(value) is str:  # the common case first: harvests parse thousands of these
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if isinstance(value, bool):
-        return None
     if isinstance(value, int | float):
         return datetime.fromtimestamp(float(value), tz=UTC)
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if _DATE_ONLY.match(text):
-        try:
-            return datetime.fromisoformat(text).replace(tzinfo=UTC)
-        except ValueError:
-            return None
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
 
 
 def as_text(value: object) -> str | None:
     """A stripped string, or ``None`` for null, empty or non-text values."""
+    if type(value) is str:
+        return value.strip() or None
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return value.strip() or None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None

@@ -8,10 +8,11 @@ libraries load inside the functions, so importing this module stays light.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -30,12 +31,14 @@ __all__ = [
     "DEFAULT_STALE_DAYS",
     "CheckLine",
     "CheckReport",
+    "HarvestReport",
     "SearchResult",
     "Status",
     "adhoc_portal",
     "assess",
     "check_city",
     "fetch_all",
+    "harvest_city",
     "pinned_datasets",
     "portal_of",
     "previous_records",
@@ -273,6 +276,102 @@ async def fetch_all(
     return records
 
 
-def previous_records(*, city: City) -> dict[tuple[str, str], DatasetRecord]:
-    """The records seen by the last harvest of ``city``'s portals (empty before any harvest)."""
-    return {}
+def previous_records(
+    *, city: City, db: str | Path | None = None
+) -> dict[tuple[str, str], DatasetRecord]:
+    """The records stored by the last harvests of ``city`` (empty when nothing was harvested).
+
+    A SQLite file that does not exist yet means no harvest: it is not created by a check.
+    """
+    from datacity_federation.portals.store import stored_records
+    from datacity_federation.store.engine import database_url, open_store
+
+    url = database_url(db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return {}
+    return stored_records(open_store(db), city=city.id)
+
+
+@dataclass(frozen=True, slots=True)
+class HarvestReport:
+    """What one portal's harvest did (``error`` set when it failed and stored nothing)."""
+
+    portal: str
+    since: datetime | None
+    fetched: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    stored: int = 0
+    seconds: float = 0.0
+    error: PortalError | None = None
+
+
+def harvest_city(
+    *,
+    city: City,
+    clock: Callable[[], datetime],
+    db: str | Path | None = None,
+    portal_id: str | None = None,
+    full: bool = False,
+    progress_for: Callable[[Portal], Progress] | None = None,
+    concurrency: int = 8,
+    timeout: float = 30.0,
+    environ: Mapping[str, str] | None = None,
+) -> list[HarvestReport]:
+    """Harvest the city's portals (or one) into its store, incrementally by ``modified``.
+
+    Each portal is all-or-nothing: its new and changed records and its new watermark are written
+    in one transaction after everything was fetched; a failure is recorded and reported, and the
+    other portals still run.
+    """
+    import time
+
+    from datacity_federation.portals import store
+    from datacity_federation.store.engine import open_store
+
+    portals = [portal_of(city, portal_id)] if portal_id else list(city.portals)
+    if not portals:
+        raise DatacityError(f"city {city.id} declares no portal")
+    engine = open_store(db)
+    reports = []
+    for portal in portals:
+        started = time.monotonic()
+        since = store.begin_harvest(engine, city=city.id, portal=portal.id, now=clock())
+        since = None if full else since
+        try:
+            records = asyncio.run(
+                fetch_all(
+                    portal=portal,
+                    since=since,
+                    progress=progress_for(portal) if progress_for else None,
+                    concurrency=concurrency,
+                    timeout=timeout,
+                    environ=environ,
+                )
+            )
+        except PortalError as exc:
+            store.fail_harvest(
+                engine, city=city.id, portal=portal.id, now=clock(), message=str(exc)
+            )
+            reports.append(
+                HarvestReport(portal.id, since, seconds=time.monotonic() - started, error=exc)
+            )
+            continue
+        changes = store.finish_harvest(
+            engine, city=city.id, portal=portal.id, records=records, now=clock()
+        )
+        state = store.harvest_state(engine, city=city.id, portal=portal.id)
+        reports.append(
+            HarvestReport(
+                portal=portal.id,
+                since=since,
+                fetched=len(records),
+                new=len(changes.new),
+                changed=len(changes.changed),
+                unchanged=changes.unchanged,
+                stored=state.datasets if state else 0,
+                seconds=time.monotonic() - started,
+            )
+        )
+    return reports

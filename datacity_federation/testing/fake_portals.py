@@ -16,7 +16,8 @@ paging caps and error bodies:
                                 ``500`` (one 500, then fine), ``429`` (one 429 with Retry-After,
                                 then fine), ``drop`` (one dropped connection, then fine),
                                 ``dropall``, ``truncated`` (a cut JSON body), ``slow`` (2 s),
-                                ``quota`` (429 with a Retry-After of an hour)
+                                ``quota`` (429 with a Retry-After of an hour),
+                                ``later`` (every page after the first: 503)
 ==============================  ============================================================
 
 Every request waits ``latency`` seconds first (the benchmark's 50 ms). ``requests`` counts them.
@@ -36,7 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["FakeDataset", "FakePortals"]
+__all__ = ["FakeDataset", "FakePortals", "FakePortalsProcess"]
 
 ODS_CAP = 10_000
 CKAN_ROWS_MAX = 1000
@@ -56,6 +57,16 @@ class FakeDataset:
         self.licence = "CC BY 4.0"
         self.modified = EPOCH + timedelta(minutes=number)
         self.harvest_source = harvest_source
+        self._encoded: dict[str, bytes] = {}
+
+    def encoded(self, shape: str) -> bytes:
+        """The JSON bytes of one shape (``ods``, ``ckan``...), cached until the next change."""
+        if shape not in self._encoded:
+            self._encoded[shape] = json.dumps(getattr(self, shape)()).encode()
+        return self._encoded[shape]
+
+    def changed(self) -> None:
+        self._encoded.clear()
 
     def stamp(self) -> str:
         return self.modified.astimezone(UTC).isoformat()
@@ -219,6 +230,7 @@ class FakePortals:
             ds.title = title
         if licence is not None:
             ds.licence = licence
+        ds.changed()
 
     def remove(self, number: int) -> None:
         self.datasets = [d for d in self.datasets if d.number != number]
@@ -314,6 +326,8 @@ class _Handler(BaseHTTPRequestHandler):
                 },
                 headers={"Retry-After": "3600"},
             )
+        if mode == "later" and int(q.get("start", 0)) > 0:
+            return self._send(503, {"success": False, "error": {"__type": "Unavailable", "message": "try later"}})  # fmt: skip
         if mode == "slow":
             time.sleep(2.0)
         if (mode == "drop" and seen == 1) or mode == "dropall":
@@ -354,19 +368,16 @@ class _Handler(BaseHTTPRequestHandler):
                         "message": "Invalid value for offset/limit: offset + limit must be lower than 10000. If you need more results, use the /exports endpoint.",
                     },
                 )
-            items = [d.ods() for d in datasets[offset : offset + limit]]
+            chosen = datasets[offset : offset + limit]
             if legacy:
+                wrapped = [{"links": [], "dataset": d.ods()} for d in chosen]
                 return self._send(
-                    200,
-                    {
-                        "total_count": len(datasets),
-                        "links": [],
-                        "datasets": [{"links": [], "dataset": i} for i in items],
-                    },
+                    200, {"total_count": len(datasets), "links": [], "datasets": wrapped}
                 )
-            return self._send(200, {"total_count": len(datasets), "results": items})
+            items = b",".join(d.encoded("ods") for d in chosen)
+            return self._send(200, b'{"total_count": %d, "results": [%s]}' % (len(datasets), items))
         if seg == ["catalog", "exports", "json"]:
-            return self._send(200, [d.ods() for d in datasets])
+            return self._send(200, b"[" + b",".join(d.encoded("ods") for d in datasets) + b"]")
         if len(seg) == 3 and seg[:2] == ["catalog", "datasets"]:
             for d in self.fake.datasets:
                 if d.id == seg[2]:
@@ -405,19 +416,15 @@ class _Handler(BaseHTTPRequestHandler):
                         },
                     },
                 )
-            return self._send(
-                200,
-                {
-                    "help": help_url,
-                    "success": True,
-                    "result": {
-                        "count": len(chosen),
-                        "sort": "name asc",
-                        "facets": {},
-                        "results": [d.ckan() for d in chosen[start : start + rows]],
-                    },
-                },
+            items = b",".join(d.encoded("ckan") for d in chosen[start : start + rows])
+            head = (
+                b'{"help": "%s", "success": true, "result": {"count": %d, "sort": "name asc", '
+                % (
+                    help_url.encode(),
+                    len(chosen),
+                )
             )
+            return self._send(200, head + b'"facets": {}, "results": [' + items + b"]}}")
         if action == "package_show":
             for d in everything:
                 if q.get("id") in (d.id, d.ckan()["id"]):
@@ -497,7 +504,7 @@ def _filter_ods(datasets: list[FakeDataset], where: str | None) -> list[FakeData
             chosen = [d for d in chosen if d.modified > moment]
         for text in _QUOTED.findall(where):
             chosen = [d for d in chosen if text.casefold() in d.title.casefold()]
-    return sorted(chosen, key=lambda d: d.id)
+    return chosen
 
 
 def _filter_ckan(datasets: list[FakeDataset], q: str, fq: str) -> list[FakeDataset] | None:
@@ -512,4 +519,50 @@ def _filter_ckan(datasets: list[FakeDataset], q: str, fq: str) -> list[FakeDatas
     if q not in ("*:*", ""):
         words = q.casefold().split()
         chosen = [d for d in chosen if all(w in d.title.casefold() for w in words)]
-    return sorted(chosen, key=lambda d: d.id)
+    return chosen
+
+
+def _serve_child(conn: Any, datasets: int, latency: float, harvest_sources: int) -> None:
+    with FakePortals(datasets=datasets, latency=latency, harvest_sources=harvest_sources) as fake:
+        conn.send(fake.port)
+        conn.recv()  # any message (or the parent's end closing) stops the server
+
+
+class FakePortalsProcess(FakePortals):
+    """The same server in a child process, so its CPU does not compete with the client's (GIL).
+
+    For benchmarks: the catalogue cannot be changed after start (``touch`` acts on a copy).
+    """
+
+    def start(self) -> FakePortalsProcess:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve_child,
+            args=(child, len(self.datasets), self.latency, len(self.harvest_sources)),
+            daemon=True,
+        )
+        self._process.start()
+        if not self._conn.poll(30):
+            self._process.kill()
+            raise RuntimeError("the fake portal server did not start")
+        self._port = int(self._conn.recv())
+        return self
+
+    def stop(self) -> None:
+        process = getattr(self, "_process", None)
+        if process is not None:
+            self._conn.send("stop")
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+            del self._process
+
+    def __enter__(self) -> FakePortalsProcess:
+        return self.start()
+
+    @property
+    def port(self) -> int:
+        return self._port

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import datacity_federation.portals.tables
 import datacity_federation.store.tables
 import datacity_federation.sync.outbox  # noqa: F401
 from datacity_federation.store.tables import metadata
