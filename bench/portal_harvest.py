@@ -10,12 +10,14 @@ first page and then the whole catalogue from ``/catalog/exports/json``: two requ
 the other, so its floor is the critical path (2 x 50 ms). A paged harvest of 9,900 data sets
 (under the cap) is measured too, to show the concurrent paging of that platform.
 
-Run: ``python bench/portal_harvest.py`` (about 30 seconds).
+Run: ``python bench/portal_harvest.py`` (under a minute). The fake servers run in a child
+process, as a real portal runs elsewhere: their CPU does not compete with the client's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 from datacity_federation.domain.city import Portal
@@ -25,6 +27,7 @@ from datacity_federation.testing.fake_portals import FakePortalsProcess as FakeP
 LATENCY = 0.050
 CONCURRENCY = 8
 PAGE = 100
+REPEAT = 3
 
 
 async def _harvest(portal: Portal, concurrency: int) -> tuple[int, int, float]:
@@ -42,32 +45,32 @@ async def _harvest(portal: Portal, concurrency: int) -> tuple[int, int, float]:
         return len(records), adapter.http.requests, wall
 
 
-def measure(fake: FakePortals, kind: str, prefix: str, label: str) -> None:
+def measure(fake: FakePortals, kind: str, prefix: str, label: str) -> float:
+    """Print one platform's figures; return the concurrent ratio against the floor."""
     portal = Portal(id="bench", kind=kind, url=fake.url(prefix))  # type: ignore[arg-type]
-    count, requests, wall = asyncio.run(_harvest(portal, CONCURRENCY))
+    asyncio.run(_harvest(portal, CONCURRENCY))  # warm-up: the server encodes its records once
+    runs = [asyncio.run(_harvest(portal, CONCURRENCY)) for _ in range(REPEAT)]
+    count, requests, wall = min(runs, key=lambda r: r[2])
     floor = requests * LATENCY / CONCURRENCY
     rounds = 1 + -(-(requests - 1) // CONCURRENCY)  # the first page, then the rest in waves
     critical = rounds * LATENCY
-    _, seq_requests, seq_wall = asyncio.run(_harvest(portal, 1))
+    _, _, seq_wall = asyncio.run(_harvest(portal, 1))
     print(f"{label}: {count} data sets in {requests} requests")
-    print(f"  floor {requests} x {LATENCY * 1000:.0f} ms / {CONCURRENCY} = {floor:.3f} s", end="")
+    print(f"  latency floor {requests} x {LATENCY * 1000:.0f} ms / {CONCURRENCY} = {floor:.3f} s")
     if critical > floor:
-        print(f"; critical path {rounds} x {LATENCY * 1000:.0f} ms = {critical:.3f} s", end="")
-    print()
-    best = max(floor, critical)
+        print(f"  (critical path: {rounds} round trips one after the other = {critical:.3f} s)")
     print(
-        f"  concurrent ({CONCURRENCY} in flight): {wall:.3f} s  ratio {wall / floor:.2f}x"
-        + (f" (vs critical path {wall / best:.2f}x)" if critical > floor else "")
+        f"  concurrent, {CONCURRENCY} in flight (best of {REPEAT}): {wall:.3f} s  ratio {wall / floor:.2f}x"
     )
-    print(
-        f"  one at a time:            {seq_wall:.3f} s  ratio {seq_wall / floor:.2f}x"
-        + (f" (vs critical path {seq_wall / best:.2f}x)" if critical > floor else "")
-        + f"  [{seq_requests} requests]"
-    )
+    print(f"  one request at a time:            {seq_wall:.3f} s  ratio {seq_wall / floor:.2f}x")
+    return wall / floor
 
 
 def main() -> None:
     print(f"latency {LATENCY * 1000:.0f} ms per request, page size {PAGE}, target ratio <= 1.5x")
+    print(
+        f"(server in a child process; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})"
+    )
     with FakePortals(datasets=10_000, latency=LATENCY, harvest_sources=0) as fake:
         measure(fake, "ckan", "ckan", "CKAN-like (package_search, rows=100)")
         measure(fake, "opendatasoft", "ods", "Opendatasoft-like, 10,000 (past the cap: export)")

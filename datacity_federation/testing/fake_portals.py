@@ -12,6 +12,7 @@ paging caps and error bodies:
 ``/sg/v2/public/api/...``       data.gov.sg v2 (10 per page, ``code`` envelope, 429 code 24)
 ``/socrata/api/catalog/v1``     Socrata Discovery
 ``/dcat/data.json``             DCAT-US catalogue
+``/moved/api/3/action/...``     301 to the CKAN API (redirects are followed)
 ``/faults/<mode>-<tag>/...``    the CKAN API behind a fault: ``html`` (an HTML 502 page),
                                 ``500`` (one 500, then fine), ``429`` (one 429 with Retry-After,
                                 then fine), ``drop`` (one dropped connection, then fine),
@@ -292,6 +293,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._socrata(q)
         if head == "dcat":
             return self._send(200, {"@type": "dcat:Catalog", "conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": [d.datajson() for d in self.fake.datasets]})  # fmt: skip
+        if head == "moved":  # a portal that moved its API: 301 to the CKAN one
+            self.send_response(301)
+            self.send_header("Location", "/ckan/" + self.path.split("/", 2)[2])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         if head == "faults" and len(seg) > 1:
             return self._fault(seg[1], seg, q)
         return self._send(

@@ -206,6 +206,22 @@ def test_dcat_harvest_search_get(fake: FakePortals) -> None:
     assert run(fake, "dcat", "dcat", lambda a: a.get("ds-00003")).id == "ds-00003"
 
 
+def test_redirects_are_followed(fake: FakePortals) -> None:
+    assert run(fake, "ckan", "moved", lambda a: a.get("ds-00009")).id == "ds-00009"
+
+
+def test_gzip_answers_are_decoded(fake: FakePortals) -> None:
+    import urllib.request
+
+    request = urllib.request.Request(
+        fake.url("ckan") + "package_search?rows=50", headers={"Accept-Encoding": "gzip"}
+    )
+    with urllib.request.urlopen(request) as answer:  # the fake really compresses
+        assert answer.headers["Content-Encoding"] == "gzip"
+    page = run(fake, "ckan", "ckan", lambda a: a.search("", limit=50))
+    assert len(page.items) == 50
+
+
 # --- faults ---------------------------------------------------------------------------------
 
 
