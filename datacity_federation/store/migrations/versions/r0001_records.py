@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("why", sa.Text(), nullable=False),
         sa.Column("override", sa.Boolean(), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('application', 'pilot', 'review', 'startup', 'reviewer', 'sponsorship', 'contract', 'measurement', 'person', 'config')",
+            "kind = 'application' OR kind = 'pilot' OR kind = 'review' OR kind = 'startup' OR kind = 'reviewer' OR kind = 'sponsorship' OR kind = 'contract' OR kind = 'measurement' OR kind = 'person' OR kind = 'config'",
             name="ck_audit_kind",
         ),
         sa.ForeignKeyConstraint(["city_id"], ["cities.id"], name="fk_audit_city"),
@@ -58,10 +58,10 @@ def upgrade() -> None:
         sa.Column("contacts", sa.JSON(), nullable=False),
         sa.Column("source", sa.String(length=8), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('city', 'corporate', 'startup', 'research', 'operator', 'data_provider')",
+            "kind = 'city' OR kind = 'corporate' OR kind = 'startup' OR kind = 'research' OR kind = 'operator' OR kind = 'data_provider'",
             name="ck_partners_kind",
         ),
-        sa.CheckConstraint("source IN ('config', 'records')", name="ck_partners_source"),
+        sa.CheckConstraint("source = 'config' OR source = 'records'", name="ck_partners_source"),
         sa.ForeignKeyConstraint(["city_id"], ["cities.id"], name="fk_partners_city"),
         sa.PrimaryKeyConstraint("city_id", "id"),
     )
@@ -127,7 +127,7 @@ def upgrade() -> None:
         sa.Column("end_on", sa.Date(), nullable=False),
         sa.Column("gap_before", sa.Boolean(), nullable=False),
         sa.CheckConstraint(
-            "phase IN ('partnering', 'call', 'experimentation', 'outcome')",
+            "phase = 'partnering' OR phase = 'call' OR phase = 'experimentation' OR phase = 'outcome'",
             name="ck_season_phases_phase",
         ),
         sa.CheckConstraint("start_on <= end_on", name="ck_season_phases_order"),
@@ -172,7 +172,7 @@ def upgrade() -> None:
         sa.Column("contact_id", sa.String(length=64), nullable=True),
         sa.Column("submitted_on", sa.Date(), nullable=True),
         sa.CheckConstraint(
-            "status IN ('draft', 'submitted', 'shortlisted', 'selected', 'rejected', 'withdrawn')",
+            "status = 'draft' OR status = 'submitted' OR status = 'shortlisted' OR status = 'selected' OR status = 'rejected' OR status = 'withdrawn'",
             name="ck_applications_status",
         ),
         sa.ForeignKeyConstraint(
@@ -288,11 +288,12 @@ def upgrade() -> None:
             "(status = 'closed') = (outcome IS NOT NULL)", name="ck_pilots_outcome_when_closed"
         ),
         sa.CheckConstraint(
-            "outcome IN ('contract', 'joint_offer', 'extended', 'discontinued')",
+            "outcome = 'contract' OR outcome = 'joint_offer' OR outcome = 'extended' OR outcome = 'discontinued'",
             name="ck_pilots_outcome",
         ),
         sa.CheckConstraint(
-            "status IN ('planned', 'running', 'completed', 'closed')", name="ck_pilots_status"
+            "status = 'planned' OR status = 'running' OR status = 'completed' OR status = 'closed'",
+            name="ck_pilots_status",
         ),
         sa.ForeignKeyConstraint(
             ["city_id", "application_id"],
@@ -315,7 +316,7 @@ def upgrade() -> None:
         sa.Column("reviewed_on", sa.Date(), nullable=False),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "recommendation IN ('select', 'shortlist', 'reject', 'abstain')",
+            "recommendation = 'select' OR recommendation = 'shortlist' OR recommendation = 'reject' OR recommendation = 'abstain'",
             name="ck_reviews_recommendation",
         ),
         sa.ForeignKeyConstraint(
