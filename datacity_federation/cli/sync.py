@@ -23,6 +23,7 @@ __all__ = ["register"]
 TOKEN_ENV = "DATACITY_HUB_TOKEN"
 KEY_ENV = "DATACITY_SIGNING_KEY"
 HUB_DB_ENV = "DATACITY_HUB_DB"
+NETWORK_KEY_ENV = "DATACITY_NETWORK_KEY"
 
 keys_app = typer.Typer(name="keys", help="Signing keys of a city.", no_args_is_help=True)
 release_app = typer.Typer(
@@ -190,6 +191,34 @@ def release_verify(
     typer.echo(f"  signer  {signer}")
 
 
+@release_app.command("pseudonyms")
+def release_pseudonyms(
+    city: Annotated[str, typer.Argument(help="City id or city file.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write (share it with member cities only).")
+    ],
+    db: DbOption = None,
+    cities_dir: CitiesOption = None,
+) -> None:
+    """Write the keyed pseudonyms of the city's piloting start-ups, for the network linkage."""
+    from datacity_federation.services.linkage import (
+        network_key,
+        piloting_pseudonyms,
+        write_pseudonyms,
+    )
+    from datacity_federation.store.engine import open_store
+
+    found, _network, _profile = _city_setup(city, cities_dir)
+    key = network_key(NETWORK_KEY_ENV)
+    engine = open_store(db)
+    try:
+        tokens = piloting_pseudonyms(engine, city=found.id, key=key)
+    finally:
+        engine.dispose()
+    write_pseudonyms(out, tokens)
+    typer.echo(f"wrote {len(tokens)} pseudonym(s) to {out} (for member cities, never for the hub)")
+
+
 @release_app.command("push")
 def release_push(
     bundle: Annotated[Path, typer.Argument(help="A bundle zip.")],
@@ -239,6 +268,13 @@ def sync(
     keys_dir: Annotated[
         Path, typer.Option("--keys", help="pull: folder of CITY.pub files.")
     ] = Path("keys"),
+    linkage: Annotated[
+        Path | None,
+        typer.Option(
+            "--linkage",
+            help=f"Folder of the other cities' pseudonym lists (CITY.txt); key in ${NETWORK_KEY_ENV}.",
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="pull: folder for verified bundles.")] = Path(
         "pulled"
     ),
@@ -267,6 +303,11 @@ def sync(
     token = _token(token_file)
     engine = open_store(db)
     try:
+        link = None
+        if linkage is not None:
+            from datacity_federation.services.linkage import network_key, other_cities_pseudonyms
+
+            link = (network_key(NETWORK_KEY_ENV), other_cities_pseudonyms(linkage, city=found.id))
         built = build_due(
             engine=engine,
             city=found,
@@ -274,6 +315,7 @@ def sync(
             profile=profile,
             key=signing,
             today=_day(today, found),
+            linkage=link,
         )
         for b in built:
             typer.echo(f"built   {found.id} seq {b.seq} season {b.season} {b.bundle_id}")

@@ -112,8 +112,13 @@ def build_due(
     key: Ed25519PrivateKey,
     today: date,
     seasons: list[str] | None = None,
+    linkage: tuple[bytes, frozenset[str]] | None = None,
 ) -> list[Built]:
-    """Build a bundle into the outbox for every closed season whose cells changed."""
+    """Build a bundle into the outbox for every closed season whose cells changed.
+
+    ``linkage`` is the network key and the other cities' pseudonyms: each release then counts
+    its piloting start-ups that also pilot in another member city.
+    """
     from sqlmodel import Session
 
     from datacity_federation.sync.bundle import build_bundle
@@ -128,6 +133,13 @@ def build_due(
             continue
         rows = _rows(engine, city.id)
         facts = season_facts(engine, city=city, season=season)
+        if linkage is not None:
+            from dataclasses import replace
+
+            from datacity_federation.services.linkage import piloting_pseudonyms
+
+            mine = piloting_pseudonyms(engine, city=city.id, key=linkage[0], season=season.id)
+            facts = replace(facts, network_multi_city=len(mine & linkage[1]))
         release = _chain_release(rows, season.id, facts, profile)
         digest = sha256_hex(write_cells(release.cells))
         last = next((r for r in reversed(rows) if r.season_id == season.id), None)
