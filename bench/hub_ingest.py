@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
+import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from datacity_federation.sync.client import HubClient
@@ -64,21 +65,32 @@ def main() -> None:
     print(f"built {total} signed bundles in {time.perf_counter() - t:.1f}s")
     folder = Path(tempfile.mkdtemp(prefix="bench-hub-"))
 
-    # Floor: the same ingest, in-process, no HTTP.
+    cities = sorted(chains)
+    groups = [cities[i :: args.clients] for i in range(args.clients)]
+
+    # Floor: the same ingest in-process, no HTTP, by as many concurrent threads as clients.
     floor_url = str(folder / "floor.db")
-    tokens = register(floor_url, keys)
+    floor_tokens = register(floor_url, keys)
     engine = hub_engine(floor_url)
-    t = time.perf_counter()
-    for city, chain in chains.items():
-        for data in chain:
-            ingest(engine, city=city, token=tokens[city], body=data)
-    floor = time.perf_counter() - t
+
+    def ingest_all(group: list[str]) -> list[int]:
+        return [
+            ingest(engine, city=c, token=floor_tokens[c], body=data).status
+            for c in group
+            for data in chains[c]
+        ]
+
+    with ThreadPoolExecutor(args.clients) as pool:
+        t = time.perf_counter()
+        assert [s for got in pool.map(ingest_all, groups) for s in got].count(201) == total
+        floor = time.perf_counter() - t
+        t = time.perf_counter()
+        assert [s for got in pool.map(ingest_all, groups) for s in got].count(200) == total
+        floor_repush = time.perf_counter() - t
     engine.dispose()
 
     http_url = str(folder / "http.db")
     tokens = register(http_url, keys)
-    cities = sorted(chains)
-    groups = [cities[i :: args.clients] for i in range(args.clients)]
 
     def push(group: list[str]) -> list[int]:
         statuses = []
@@ -94,6 +106,16 @@ def main() -> None:
         t = time.perf_counter()
         again = [s for got in pool.map(push, groups) for s in got]
         repush = time.perf_counter() - t
+
+        def ping(group: list[str]) -> None:
+            with httpx.Client(base_url=hub.url) as client:
+                for city in group:
+                    for _ in chains[city]:
+                        client.get("/api/v1/health").raise_for_status()
+
+        t = time.perf_counter()
+        list(pool.map(ping, groups))
+        health = time.perf_counter() - t
     engine = hub_engine(http_url)
     stored = len(feed_page(engine, limit=10_000).entries)
     engine.dispose()
@@ -104,8 +126,10 @@ def main() -> None:
     )
     print(f"ratio HTTP / in-process throughput: {floor / over_http:.2f}")
     print(
-        f"re-push of the same {total} bundles (no-op 200): {repush:.2f}s = {repush / over_http:.2f} of the first push"
+        f"re-push of the same {total} bundles (no-op 200) over HTTP: {repush:.2f}s = "
+        f"{repush / over_http:.2f} of the first push; in-process: {floor_repush / floor:.2f}"
     )
+    print(f"HTTP round trip alone (GET /api/v1/health, same clients): {health:.2f}s for {total}")
 
 
 if __name__ == "__main__":
