@@ -200,10 +200,12 @@ def _head(s: Session, city: str) -> tuple[int, str | None]:
 
 def _sequence(s: Session, manifest: Manifest, bundle_id: str) -> Accepted | None:
     """Check 8: ``None`` when the bundle extends the chain; an ``Accepted`` 200 when known."""
+    # The head is read before the known-bundle lookup: a concurrent push of the same bundle that
+    # commits in between is then found as known (200), never mistaken for a conflict.
+    seq, head = _head(s, manifest.city)
     known = s.get(HubBundle, bundle_id)
     if known is not None:
         return Accepted(200, bundle_id, known.city, known.seq, known.season, known.action)
-    seq, head = _head(s, manifest.city)
     if manifest.seq != seq + 1 or manifest.prev != head:
         raise HubConflict(
             f"bundle seq {manifest.seq} (prev {manifest.prev}) does not extend the head: "

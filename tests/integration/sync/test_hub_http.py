@@ -140,20 +140,24 @@ def test_hub_on_postgresql_interleaved_threads_store_each_chain_once(pg_hub_url:
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker, args=(c,)) for c in CITIES[2:5] for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    entries = feed_page(engine, limit=1000).entries
-    assert [e.cursor for e in entries] == list(range(1, len(entries) + 1))
-    assert sorted((e.city, e.seq) for e in entries) == sorted(
-        (c, s) for c in CITIES[2:5] for s in range(1, 5)
-    )
-    year = cells_for_year(engine, 2015)
-    assert {c.city for c in year.cells} == set(CITIES[2:5])
-    engine.dispose()
+    try:
+        threads = [
+            threading.Thread(target=worker, args=(c,)) for c in CITIES[2:5] for _ in range(2)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        entries = feed_page(engine, limit=1000).entries
+        assert [e.cursor for e in entries] == list(range(1, len(entries) + 1))
+        assert sorted((e.city, e.seq) for e in entries) == sorted(
+            (c, s) for c in CITIES[2:5] for s in range(1, 5)
+        )
+        year = cells_for_year(engine, 2015)
+        assert {c.city for c in year.cells} == set(CITIES[2:5])
+    finally:
+        engine.dispose()
 
 
 def test_hub_two_uvicorn_workers_on_one_postgresql(
@@ -180,7 +184,8 @@ def test_hub_two_uvicorn_workers_on_one_postgresql(
     assert statuses.count(201) == 3
     assert set(statuses) <= {200, 201, 409}
     engine = hub_engine(url)
-    assert [(e.city, e.seq) for e in feed_page(engine).entries] == [
-        (CITIES[5], s) for s in (1, 2, 3)
-    ]
-    engine.dispose()
+    try:
+        entries = feed_page(engine).entries
+    finally:
+        engine.dispose()
+    assert [(e.city, e.seq) for e in entries] == [(CITIES[5], s) for s in (1, 2, 3)]
