@@ -5,6 +5,10 @@ is ``requests x 50 ms / concurrency`` (what perfect overlap of the waits would c
 prints the ratio wall time / floor for the concurrent client (target <= 1.5) and, for
 comparison, the same ratio for a client that sends one request at a time.
 
+It also measures, in the same run, the floor this machine gives right now: the same number of
+requests at the same concurrency for one-record pages, so what remains above it is the cost of
+the payload (encoding on the server, decoding and normalising on the client).
+
 On Opendatasoft a catalogue of 10,000 sits past the 10,000 offset cap, so the harvest reads the
 first page and then the whole catalogue from ``/catalog/exports/json``: two requests, one after
 the other, so its floor is the critical path (2 x 50 ms). A paged harvest of 9,900 data sets
@@ -45,6 +49,19 @@ async def _harvest(portal: Portal, concurrency: int) -> tuple[int, int, float]:
         return len(records), adapter.http.requests, wall
 
 
+async def _transport_floor(fake: FakePortals, requests: int) -> float:
+    """Wall time of the same number of requests, same concurrency, but one-record pages."""
+    portal = Portal(id="bench", kind="ckan", url=fake.url("ckan"))
+    async with make_client(max_connections=CONCURRENCY * 2) as client:
+        adapter = make_adapter(portal, client=client, concurrency=CONCURRENCY)
+        url = fake.url("ckan") + "package_search"
+        start = time.perf_counter()
+        await asyncio.gather(
+            *(adapter.http.get_json(url, {"rows": 1, "start": i}) for i in range(requests))
+        )
+        return time.perf_counter() - start
+
+
 def measure(fake: FakePortals, kind: str, prefix: str, label: str) -> float:
     """Print one platform's figures; return the concurrent ratio against the floor."""
     portal = Portal(id="bench", kind=kind, url=fake.url(prefix))  # type: ignore[arg-type]
@@ -55,6 +72,7 @@ def measure(fake: FakePortals, kind: str, prefix: str, label: str) -> float:
     rounds = 1 + -(-(requests - 1) // CONCURRENCY)  # the first page, then the rest in waves
     critical = rounds * LATENCY
     _, _, seq_wall = asyncio.run(_harvest(portal, 1))
+    measured = min(asyncio.run(_transport_floor(fake, requests)) for _ in range(REPEAT))
     print(f"{label}: {count} data sets in {requests} requests")
     print(f"  latency floor {requests} x {LATENCY * 1000:.0f} ms / {CONCURRENCY} = {floor:.3f} s")
     if critical > floor:
@@ -63,6 +81,10 @@ def measure(fake: FakePortals, kind: str, prefix: str, label: str) -> float:
         f"  concurrent, {CONCURRENCY} in flight (best of {REPEAT}): {wall:.3f} s  ratio {wall / floor:.2f}x"
     )
     print(f"  one request at a time:            {seq_wall:.3f} s  ratio {seq_wall / floor:.2f}x")
+    print(
+        f"  measured floor on this machine now (same requests, one-record pages): "
+        f"{measured:.3f} s; harvest / measured floor = {wall / measured:.2f}x"
+    )
     return wall / floor
 
 

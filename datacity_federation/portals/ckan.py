@@ -222,10 +222,12 @@ class CkanAdapter(PortalAdapter):
     parse_error = staticmethod(parse_error)
 
     async def _search(self, params: dict[str, Any]) -> Page:
-        body = await self.http.get_json(join_url(self.base, "package_search"), params)
-        return parse_search(
-            body, portal=self.portal.id, base=self.base, lang=self.lang, start=params["start"]
-        )
+        def parse(body: Any) -> Page:
+            return parse_search(
+                body, portal=self.portal.id, base=self.base, lang=self.lang, start=params["start"]
+            )
+
+        return await self.http.get_parsed(join_url(self.base, "package_search"), params, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
         return await self._search(search_params(query, rows=limit, start=int(cursor or 0)))

@@ -181,12 +181,13 @@ class DatagovsgAdapter(PortalAdapter):
     parse_error = staticmethod(parse_error)
 
     async def _page(self, page: int) -> tuple[Page, int | None]:
-        body = await self.http.get_json(join_url(self.base, "datasets"), {"page": page})
-        data = body.get("data") if isinstance(body, dict) else None
-        pages = data.get("pages") if isinstance(data, dict) else None
-        return parse_datasets(body, portal=self.portal.id, page=page), (
-            pages if isinstance(pages, int) else None
-        )
+        def parse(body: Any) -> tuple[Page, int | None]:
+            data = body.get("data") if isinstance(body, dict) else None
+            pages = data.get("pages") if isinstance(data, dict) else None
+            result = parse_datasets(body, portal=self.portal.id, page=page)
+            return result, pages if isinstance(pages, int) else None
+
+        return await self.http.get_parsed(join_url(self.base, "datasets"), {"page": page}, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
         page = int(cursor or 1)

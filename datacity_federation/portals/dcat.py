@@ -9,6 +9,7 @@ read node by node, whatever the prefixes; Turtle goes through rdflib (optional: 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -324,8 +325,12 @@ class DcatAdapter(PortalAdapter):
 
     async def _catalogue(self) -> list[DatasetRecord]:
         answer = await self.http.get_text(self.base)
-        return parse_document(
-            answer.body, portal=self.portal.id, content_type=answer.content_type, lang=self.lang
+        return await asyncio.to_thread(
+            parse_document,
+            answer.body,
+            portal=self.portal.id,
+            content_type=answer.content_type,
+            lang=self.lang,
         )
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:

@@ -244,11 +244,13 @@ class OpendatasoftAdapter(PortalAdapter):
                 self.warnings.append(note)
 
     async def _page(self, params: dict[str, Any], offset: int) -> Page:
-        body = await self.http.get_json(join_url(self.base, "catalog/datasets"), params)
-        self._note_version(body)
-        return parse_catalog(
-            body, portal=self.portal.id, base=self.base, lang=self.lang, offset=offset
-        )
+        def parse(body: Any) -> Page:
+            self._note_version(body)
+            return parse_catalog(
+                body, portal=self.portal.id, base=self.base, lang=self.lang, offset=offset
+            )
+
+        return await self.http.get_parsed(join_url(self.base, "catalog/datasets"), params, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
         offset = int(cursor or 0)
@@ -299,9 +301,13 @@ class OpendatasoftAdapter(PortalAdapter):
     ) -> list[DatasetRecord]:
         params = search_params(None, limit=1, lang=self.lang, since=since)
         export = {"where": params["where"], "lang": self.lang, "order_by": "dataset_id"}
-        body = await self.http.get_json(join_url(self.base, "catalog/exports/json"), export)
-        self._note_version(body)
-        records = parse_export(body, portal=self.portal.id, base=self.base, lang=self.lang)
+
+        def parse(body: Any) -> list[DatasetRecord]:
+            self._note_version(body)
+            return parse_export(body, portal=self.portal.id, base=self.base, lang=self.lang)
+
+        url = join_url(self.base, "catalog/exports/json")
+        records = await self.http.get_parsed(url, export, parse)
         if progress:
             progress(len(records), max(total, len(records)))
         return records

@@ -151,9 +151,11 @@ class SocrataAdapter(PortalAdapter):
     async def _page(self, params: dict[str, Any], offset: int) -> Page:
         endpoint, fixed = discovery_endpoint(self.base)
         query = {**fixed, "only": "dataset", "offset": offset, **params}
-        return parse_catalog(
-            await self.http.get_json(endpoint, query), portal=self.portal.id, offset=offset
-        )
+
+        def parse(body: Any) -> Page:
+            return parse_catalog(body, portal=self.portal.id, offset=offset)
+
+        return await self.http.get_parsed(endpoint, query, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
         return await self._page(
