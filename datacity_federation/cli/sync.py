@@ -191,6 +191,35 @@ def release_verify(
     typer.echo(f"  signer  {signer}")
 
 
+@release_app.command("retract")
+def release_retract(
+    city: Annotated[str, typer.Argument(help="City id or city file.")],
+    season: Annotated[str, typer.Option("--season", help="Season id or number.")],
+    db: DbOption = None,
+    cities_dir: CitiesOption = None,
+    key: KeyFile = None,
+) -> None:
+    """Queue a retraction of a released season; the next `datacity sync` pushes it."""
+    from datacity_federation.services.sync import queue_retraction, season_of
+    from datacity_federation.store.engine import open_store
+
+    found, network, profile = _city_setup(city, cities_dir)
+    signing = _key(found.id, key)
+    engine = open_store(db)
+    try:
+        built = queue_retraction(
+            engine=engine,
+            city=found,
+            season=season_of(found, season),
+            network=network,
+            profile=profile,
+            key=signing,
+        )
+    finally:
+        engine.dispose()
+    typer.echo(f"queued  {found.id} seq {built.seq} retract {built.season} {built.bundle_id}")
+
+
 @release_app.command("pseudonyms")
 def release_pseudonyms(
     city: Annotated[str, typer.Argument(help="City id or city file.")],
@@ -268,6 +297,12 @@ def sync(
     keys_dir: Annotated[
         Path, typer.Option("--keys", help="pull: folder of CITY.pub files.")
     ] = Path("keys"),
+    season: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--season", help="Only these seasons (repeatable); re-releases a retracted one."
+        ),
+    ] = None,
     linkage: Annotated[
         Path | None,
         typer.Option(
@@ -295,7 +330,7 @@ def sync(
         if pulled.failed:
             raise DatacityError(f"{len(pulled.failed)} bundle(s) failed verification")
         return
-    from datacity_federation.services.sync import build_due, push_outbox
+    from datacity_federation.services.sync import build_due, push_outbox, season_of
     from datacity_federation.store.engine import open_store
 
     found, network, profile = _city_setup(city, cities_dir)
@@ -315,6 +350,7 @@ def sync(
             profile=profile,
             key=signing,
             today=_day(today, found),
+            seasons=[season_of(found, x).id for x in season] if season else None,
             linkage=link,
         )
         for b in built:

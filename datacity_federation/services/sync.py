@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from datacity_federation.sync.client import HubClient
+    from datacity_federation.sync.manifest import Action
     from datacity_federation.sync.outbox import OutboxRow
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "build_due",
     "pull_feed",
     "push_outbox",
+    "queue_retraction",
     "release_of",
     "season_of",
 ]
@@ -119,12 +121,9 @@ def build_due(
     ``linkage`` is the network key and the other cities' pseudonyms: each release then counts
     its piloting start-ups that also pilot in another member city.
     """
-    from sqlmodel import Session
 
-    from datacity_federation.sync.bundle import build_bundle
     from datacity_federation.sync.cells_csv import write_cells
-    from datacity_federation.sync.manifest import Action, ReleaseScope, RulesRef, sha256_hex
-    from datacity_federation.sync.outbox import OutboxRow
+    from datacity_federation.sync.manifest import Action, sha256_hex
     from datacity_federation.sync.store_facts import season_facts
 
     built: list[Built] = []
@@ -145,44 +144,112 @@ def build_due(
         last = next((r for r in reversed(rows) if r.season_id == season.id), None)
         if last is not None and last.action == "upsert" and last.cells_sha256 == digest:
             continue
-        head = rows[-1] if rows else None
-        seq = (head.seq if head else 0) + 1
-        data, manifest = build_bundle(
-            cells=release.cells,
-            network=network,
-            city=city.id,
-            seq=seq,
-            prev=head.bundle_id if head else None,
-            scope=ReleaseScope(
-                season=season.id,
-                season_number=season.number,
-                start=season.start,
-                end=season.end,
-                currency=city.currency,
-            ),
-            action=Action.UPSERT,
-            rules=RulesRef(profile=profile.name, version=profile.version),
-            key=key,
-        )
-        with Session(engine) as s:
-            s.add(
-                OutboxRow(
-                    city_id=city.id,
-                    seq=seq,
-                    season_id=season.id,
-                    bundle_id=manifest.bundle_id,
-                    prev=manifest.prev,
-                    action="upsert",
-                    cells_sha256=digest,
-                    data=data,
-                    facts=facts_to_json(facts),
-                    profile=profile.name,
-                    created_at=datetime.now(UTC),
-                )
+        if last is not None and last.action == "retract" and not (seasons and season.id in seasons):
+            continue  # retracted: released again only when asked for by name
+        built.append(
+            _append(
+                engine,
+                city=city,
+                season=season,
+                cells=release.cells,
+                action=Action.UPSERT,
+                facts_json=facts_to_json(facts),
+                digest=digest,
+                network=network,
+                profile=profile,
+                key=key,
             )
-            s.commit()
-        built.append(Built(season.id, seq, manifest.bundle_id))
+        )
     return built
+
+
+def _append(
+    engine: Engine,
+    *,
+    city: City,
+    season: Season,
+    cells: tuple[Cell, ...],
+    action: Action,
+    facts_json: str,
+    digest: str,
+    network: str,
+    profile: DisclosureProfile,
+    key: Ed25519PrivateKey,
+) -> Built:
+    """Sign a bundle on top of the outbox's last one and commit it to the outbox."""
+    from sqlmodel import Session
+
+    from datacity_federation.sync.bundle import build_bundle
+    from datacity_federation.sync.manifest import ReleaseScope, RulesRef
+    from datacity_federation.sync.outbox import OutboxRow
+
+    rows = _rows(engine, city.id)
+    head = rows[-1] if rows else None
+    seq = (head.seq if head else 0) + 1
+    data, manifest = build_bundle(
+        cells=cells,
+        network=network,
+        city=city.id,
+        seq=seq,
+        prev=head.bundle_id if head else None,
+        scope=ReleaseScope(
+            season=season.id,
+            season_number=season.number,
+            start=season.start,
+            end=season.end,
+            currency=city.currency,
+        ),
+        action=action,
+        rules=RulesRef(profile=profile.name, version=profile.version),
+        key=key,
+    )
+    with Session(engine) as s:
+        s.add(
+            OutboxRow(
+                city_id=city.id,
+                seq=seq,
+                season_id=season.id,
+                bundle_id=manifest.bundle_id,
+                prev=manifest.prev,
+                action=action.value,
+                cells_sha256=digest,
+                data=data,
+                facts=facts_json,
+                profile=profile.name,
+                created_at=datetime.now(UTC),
+            )
+        )
+        s.commit()
+    return Built(season.id, seq, manifest.bundle_id)
+
+
+def queue_retraction(
+    *,
+    engine: Engine,
+    city: City,
+    season: Season,
+    network: str,
+    profile: DisclosureProfile,
+    key: Ed25519PrivateKey,
+) -> Built:
+    """Put a retraction of ``season`` in the outbox (the hub tombstones its cells on push)."""
+    from datacity_federation.sync.manifest import Action, sha256_hex
+
+    rows = [r for r in _rows(engine, city.id) if r.season_id == season.id]
+    if not rows or rows[-1].action == Action.RETRACT.value:
+        raise DatacityError(f"season {season.id} of {city.id} has no release to retract")
+    return _append(
+        engine,
+        city=city,
+        season=season,
+        cells=(),
+        action=Action.RETRACT,
+        facts_json=rows[-1].facts,
+        digest=sha256_hex(b""),
+        network=network,
+        profile=profile,
+        key=key,
+    )
 
 
 def _set_state(engine: Engine, city: str, seqs: list[int], state: str) -> None:

@@ -296,3 +296,67 @@ def test_sync_pull_reports_a_bundle_signed_by_an_unknown_key(
     assert [why for _, why in report.failed] == [
         "bad_signature: no signature verifies with the city's active keys"
     ] * 3
+
+
+def test_sync_retraction_tombstones_the_season_and_stays_retracted(
+    store: Engine, paris: City, hub_db: tuple[str, str], keys: Path
+) -> None:
+    from datacity_federation.services.sync import queue_retraction
+    from datacity_federation.sync.hub_store import cells_for_year
+
+    url, token = hub_db
+    key = _key(keys)
+    with hub_in_thread(url) as base:
+        assert _sync(store, paris, base, token, keys) == (3, 3)
+        season = paris.seasons[0]
+        queue_retraction(
+            engine=store,
+            city=paris,
+            season=season,
+            network="c40-datacity",
+            profile=PROFILES["default"],
+            key=key,
+        )
+        assert _sync(store, paris, base, token, keys) == (0, 1)
+        assert _sync(store, paris, base, token, keys) == (0, 0)  # not re-released by itself
+        engine = hub_engine(url)
+        try:
+            year = cells_for_year(engine, season.end.year)
+            feed = feed_page(engine, limit=100).entries
+        finally:
+            engine.dispose()
+    assert [c for c in year.cells if c.season == season.id] == []
+    assert [s.retracted for s in year.seasons if s.scope.season == season.id] == [True]
+    assert [(e.seq, e.action) for e in feed][-1] == (4, "retract")
+
+
+def test_sync_small_correction_is_held_and_builds_nothing(
+    store: Engine, paris: City, hub_db: tuple[str, str], keys: Path
+) -> None:
+    from sqlalchemy import insert
+
+    from datacity_federation.store.tables import ApplicationRow
+
+    url, token = hub_db
+    with hub_in_thread(url) as base:
+        assert _sync(store, paris, base, token, keys) == (3, 3)
+        # One late application: publishing the new counts would single it out.
+        with store.begin() as conn:
+            conn.execute(
+                insert(ApplicationRow.__table__),  # type: ignore[attr-defined]
+                [
+                    {
+                        "city_id": "paris",
+                        "id": "s1-late",
+                        "season_id": "s1",
+                        "challenge_id": "s1-ch0",
+                        "startup_id": "su-0",
+                        "status": "submitted",
+                        "language": "fr",
+                        "proposal": None,
+                        "contact_id": None,
+                        "submitted_on": None,
+                    }
+                ],
+            )
+        assert _sync(store, paris, base, token, keys) == (0, 0)
