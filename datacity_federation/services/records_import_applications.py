@@ -15,7 +15,7 @@ from typing import Any
 
 from datacity_federation.domain.lifecycle import APPLICATION_PHASES
 from datacity_federation.domain.records import AuditKind
-from datacity_federation.domain.vocab import ApplicationStatus, PartnerKind, Phase
+from datacity_federation.domain.vocab import PartnerKind, Phase
 from datacity_federation.services.records_import import (
     EMAIL_RE,
     LANGUAGE_RE,
@@ -54,7 +54,10 @@ class ApplicationsImporter(Importer):
         self.partners = {p.id: p.kind for p in ctx.city.partners}
         self.new_startups: dict[str, tuple[int, str]] = {}
         self.phase = ctx.phase_of()
-        self.allowed = {s: APPLICATION_PHASES[s] for s in ApplicationStatus}
+        self.allowed_pairs = {
+            (s.value, p) for s, phases in APPLICATION_PHASES.items() for p in phases
+        }
+        self.startup_kind = PartnerKind.STARTUP
         self.apps, self.people = table(t.ApplicationRow), table(t.PersonRow)
         conn = ctx.conn
         self.insert_apps = BulkInsert(conn, self.apps, [
@@ -97,7 +100,7 @@ class ApplicationsImporter(Importer):
             ok = False
         startup = values[i_su].strip()
         kind = self.partners.get(startup)
-        if kind is PartnerKind.STARTUP or startup in self.new_startups:
+        if kind is self.startup_kind or startup in self.new_startups:
             pass
         elif not SLUG_RE.match(startup):
             ctx.bad(row, "startup", f"not an id {startup!r} (lower-case letters, digits, '-', '_')")
@@ -116,10 +119,10 @@ class ApplicationsImporter(Importer):
         else:
             ctx.bad(row, "startup", f"{startup!r} is a {kind.value} partner, not a start-up")
             ok = False
-        text = values[i_st].strip()
-        status = STATUSES.get(text)
-        if status is None:
-            ctx.bad(row, "status", f"unknown status {text!r} ({', '.join(STATUSES)})")
+        status = values[i_st].strip()
+        known_status = status in STATUSES
+        if not known_status:
+            ctx.bad(row, "status", f"unknown status {status!r} ({', '.join(STATUSES)})")
             ok = False
         language = values[i_la].strip()
         if language in self.languages:
@@ -147,21 +150,21 @@ class ApplicationsImporter(Importer):
                     self.days[text] = (submitted, phase)
             else:
                 submitted, phase = known_day
-        elif status is not None and status is not ApplicationStatus.DRAFT:
-            ctx.bad(row, "submitted_on", f"give the day a {status.value} application was submitted")
+        elif known_status and status != "draft":
+            ctx.bad(row, "submitted_on", f"give the day a {status} application was submitted")
             ok = False
-        if ok and status is not None and ctx.override is None:
+        if ok and ctx.override is None:
             day = submitted or ctx.on
             if submitted is None:
                 phase = self.phase(day)
-            allowed = self.allowed[status]
-            if phase not in allowed:
+            if (status, phase) not in self.allowed_pairs:
+                allowed = APPLICATION_PHASES[STATUSES[status]]
                 where = f"the {phase.value} phase" if phase else "no phase of the season"
                 only = " or ".join(p.value for p in Phase if p in allowed)
                 ctx.bad(
                     row,
                     "status",
-                    f"{status.value!r} is not allowed in {where} ({day.isoformat()}); only during {only}",
+                    f"{status!r} is not allowed in {where} ({day.isoformat()}); only during {only}",
                 )
                 ok = False
         contact = values[i_cid].strip() or None
@@ -178,14 +181,14 @@ class ApplicationsImporter(Importer):
         if contact is None and person is not None:
             ctx.bad(row, "contact_id", "give contact_id or contact_email with contact_name")
             ok = False
-        if not ok or status is None:
+        if not ok:
             return None
         proposal = values[i_prop] or None
         return (
             app_id,
             challenge,
             startup,
-            status.value,
+            status,
             language,
             proposal,
             contact,
