@@ -121,12 +121,24 @@ def records_import(
     by: ByOption = None,
 ) -> None:
     """Import a CSV file: all rows or none; every bad row is printed as FILE:ROW: column: message."""
+    import sys
+
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
     from datacity_federation.services.records_import import import_csv
 
-    report = import_csv(
-        db=db, kind=kind, path=file, city=city, season=season, by=_by(by),
-        on=_day(on, "--on"), override=override,
-    )  # fmt: skip
+    # A bar on a terminal only (stderr), gone when done; never in pipes, logs or tests.
+    with Progress(
+        TextColumn("importing"), BarColumn(), DownloadColumn(),
+        transient=True, disable=not sys.stderr.isatty(),
+    ) as bar:  # fmt: skip
+        task = bar.add_task("import", total=None)
+        report = import_csv(
+            db=db, kind=kind, path=file, city=city, season=season, by=_by(by),
+            on=_day(on, "--on"), override=override,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )  # fmt: skip
+
     written = ", ".join(f"{n} {table}" for table, n in report.written.items()) or "nothing"
     typer.echo(f"{file}: {report.rows} rows imported ({written})")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -219,13 +220,14 @@ def import_csv(
     on: date | None = None,
     override: str | None = None,
     batch_size: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import one CSV file of ``kind`` into ``city``/``season``: all rows, or none.
 
     ``on`` is the day of the import in the city (default: today there); rows that carry their
     own day (``submitted_on``, ``started_on``...) are checked against the season's phase on that
     day, the others on ``on``. ``override`` (a reason) lifts the phase checks and is recorded in
-    every audit event.
+    every audit event. ``progress(bytes_read, file_size)`` is called after every batch.
     """
     from zoneinfo import ZoneInfo
 
@@ -247,17 +249,27 @@ def import_csv(
         day = on or moment.astimezone(ZoneInfo(found.timezone)).date()
         ctx = ImportContext(conn, found, found_season, str(path), day, moment, by, override)
         importer = importers[kind](ctx)
-        rows = _run(ctx, importer, source, batch_size)
+        rows = _run(ctx, importer, source, batch_size, progress)
         if ctx.problems:
             ctx.problems.sort(key=lambda p: p.row)
             raise ImportRowsError(ctx.problems)
     return ImportReport(kind, str(path), rows, dict(ctx.written))
 
 
-def _run(ctx: ImportContext, importer: Importer, source: Path, batch_size: int) -> int:
+def _run(
+    ctx: ImportContext,
+    importer: Importer,
+    source: Path,
+    batch_size: int,
+    progress: Callable[[int, int], None] | None,
+) -> int:
     count = 0
+    size = source.stat().st_size
     try:
-        with source.open(newline="", encoding="utf-8-sig") as fh:
+        with (
+            source.open("rb") as raw,
+            io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh,
+        ):
             reader = csv.reader(fh)
             header = [h.strip() for h in next(reader, [])]
             if not header or header == [""]:
@@ -295,8 +307,12 @@ def _run(ctx: ImportContext, importer: Importer, source: Path, batch_size: int) 
                     if len(batch) >= batch_size:
                         importer.flush(batch)
                         batch = []
+                        if progress is not None:
+                            progress(raw.tell(), size)
             if batch:
                 importer.flush(batch)
+            if progress is not None:
+                progress(size, size)
     except UnicodeDecodeError:
         raise StoreError(f"{ctx.path}: not UTF-8 text (save it as CSV UTF-8)") from None
     return count
