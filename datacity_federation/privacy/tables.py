@@ -53,7 +53,7 @@ class RawCell:
     key: Key
     kind: str
     value: Decimal
-    units: Mapping[str, Decimal] = field(default_factory=dict)
+    units: Mapping[str, Decimal | int] = field(default_factory=dict)
     """Contribution per unit: 1 per row for counts, the amount for money, the value for KPIs."""
 
 
@@ -86,12 +86,11 @@ class Release:
 
 def _count(key: Key, rows: Iterable[str]) -> RawCell:
     counts = Counter(rows)
-    units = {u: Decimal(n) for u, n in counts.items()}
-    return RawCell(key, COUNT, Decimal(counts.total()), units)
+    return RawCell(key, COUNT, Decimal(counts.total()), counts)
 
 
 def _distinct(key: Key, items: Iterable[str]) -> RawCell:
-    units = {u: Decimal(1) for u in items}
+    units = dict.fromkeys(items, 1)
     return RawCell(key, COUNT, Decimal(len(units)), units)
 
 
@@ -189,7 +188,7 @@ def primary(raw: RawCell, profile: DisclosureProfile) -> tuple[CellStatus, str]:
     if raw.kind == RATE:
         return count_status(len(raw.units), profile), "too_few"
     if raw.kind == MONEY:
-        st = money_status(list(raw.units.values()), profile)
+        st = money_status([Decimal(v) for v in raw.units.values()], profile)
         reason = {
             CellStatus.TOO_FEW: "too_few_contributors",
             CellStatus.DOMINATED_ONE: "dominance_one",
@@ -199,7 +198,7 @@ def primary(raw: RawCell, profile: DisclosureProfile) -> tuple[CellStatus, str]:
             reason = "p_percent"
         return st, reason
     if raw.kind == KPI:
-        values = list(raw.units.values())
+        values = [Decimal(v) for v in raw.units.values()]
         if len(values) >= profile.min_kpi_pilots and len(set(values)) <= 1:
             return CellStatus.TOO_FEW, "kpi_equal"
         return kpi_status(values, profile), "kpi_too_few"
@@ -207,7 +206,7 @@ def primary(raw: RawCell, profile: DisclosureProfile) -> tuple[CellStatus, str]:
 
 
 def _largest_share(raw: RawCell) -> Decimal:
-    positive = [a for a in raw.units.values() if a > 0]
+    positive = [Decimal(a) for a in raw.units.values() if a > 0]
     total = sum(positive, Decimal(0))
     return max(positive) / total if total else Decimal(0)
 
@@ -382,8 +381,8 @@ def _held(
     return held
 
 
-def _abs(change: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    return {u: abs(d) for u, d in change.items()}
+def _abs(change: Mapping[str, Decimal | int]) -> dict[str, Decimal | int]:
+    return {u: d if d >= 0 else -d for u, d in change.items()}
 
 
 def apply_correction(previous: Release, facts: SeasonFacts, profile: DisclosureProfile) -> Release:

@@ -276,3 +276,17 @@ def test_stale_replay_rollback_and_fork_are_conflicts(hub: Hub) -> None:
     refused(hub, fork, 409, "conflict")
     gap, _, _ = sample_bundle(sample_facts(seed=6), key=PARIS_KEY, seq=4, prev=m2.bundle_id)
     refused(hub, gap, 409, "conflict")
+
+
+def test_zip_with_an_unknown_version_is_refused(hub: Hub) -> None:
+    data = bytearray(craft())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        data[at + 6 : at + 8] = (84).to_bytes(2, "little")  # "version needed to extract" 8.4
+        data[at + 4 : at + 6] = (84).to_bytes(2, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    at = data.find(b"PK\x03\x04")
+    while at != -1:
+        data[at + 4 : at + 6] = (84).to_bytes(2, "little")
+        at = data.find(b"PK\x03\x04", at + 4)
+    refused(hub, bytes(data), 400, "bad_zip")
