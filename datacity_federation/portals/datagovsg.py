@@ -190,15 +190,20 @@ class DatagovsgAdapter(PortalAdapter):
         return await self.http.get_parsed(join_url(self.base, "datasets"), {"page": page}, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
+        # No server-side search: read the listing in batches of pages (as many as the client
+        # keeps in flight; the throttle still paces them) until enough match or it ends.
         page = int(cursor or 1)
-        found: list[DatasetRecord] = []
-        while True:
-            result, _ = await self._page(page)
-            found += [r for r in result.items if matches(r, query)]
-            if len(found) >= limit or result.next_cursor is None:
-                more = result.next_cursor if len(found) >= limit else None
-                return Page(items=tuple(found[:limit]), total=None, next_cursor=more)
-            page += 1
+        first, pages = await self._page(page)
+        found = [r for r in first.items if matches(r, query)]
+        last = pages or page
+        while len(found) < limit and page < last:
+            batch = range(page + 1, min(last, page + self.http.concurrency) + 1)
+            results = await gather_pages(self._page(n) for n in batch)
+            for result, _ in results:
+                found += [r for r in result.items if matches(r, query)]
+            page = batch[-1]
+        more = str(page + 1) if page < last else None
+        return Page(items=tuple(found[:limit]), total=None, next_cursor=more)
 
     async def get(self, dataset_id: str) -> DatasetRecord:
         url = join_url(self.base, f"datasets/{dataset_id}/metadata")

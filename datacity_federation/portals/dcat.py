@@ -323,15 +323,22 @@ class DcatAdapter(PortalAdapter):
     kind = "dcat"
     parse_error = staticmethod(parse_error)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._records: list[DatasetRecord] | None = None
+
     async def _catalogue(self) -> list[DatasetRecord]:
-        answer = await self.http.get_text(self.base)
-        return await asyncio.to_thread(
-            parse_document,
-            answer.body,
-            portal=self.portal.id,
-            content_type=answer.content_type,
-            lang=self.lang,
-        )
+        # One document holds everything: read it once per adapter (a check asks for several).
+        if self._records is None:
+            answer = await self.http.get_text(self.base)
+            self._records = await asyncio.to_thread(
+                parse_document,
+                answer.body,
+                portal=self.portal.id,
+                content_type=answer.content_type,
+                lang=self.lang,
+            )
+        return self._records
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
         start = int(cursor or 0)

@@ -222,6 +222,21 @@ def test_gzip_answers_are_decoded(fake: FakePortals) -> None:
     assert len(page.items) == 50
 
 
+def test_dcat_reads_its_catalogue_once_per_adapter(fake: FakePortals) -> None:
+    async def work(adapter: PortalAdapter) -> list[str]:
+        return [(await adapter.get(i)).id for i in ("ds-00001", "ds-00002", "ds-00003")]
+
+    before = fake.requests["dcat"]
+    assert run(fake, "dcat", "dcat", work) == ["ds-00001", "ds-00002", "ds-00003"]
+    assert fake.requests["dcat"] - before == 1
+
+
+def test_sg_search_reads_pages_in_batches_and_gives_a_cursor(fake: FakePortals) -> None:
+    page = run(fake, "datagovsg", "sg", lambda a: a.search("about waste", limit=12))
+    assert len(page.items) == 12
+    assert page.next_cursor is not None and int(page.next_cursor) > 1
+
+
 # --- faults ---------------------------------------------------------------------------------
 
 
