@@ -1,4 +1,4 @@
-"""Commands of the sync layer: ``keys``, ``release``, ``hub`` and ``sync``."""
+"""Commands of the city side of sync: ``keys``, ``release`` and ``sync`` (``hub`` is in .hub)."""
 
 from __future__ import annotations
 
@@ -22,15 +22,11 @@ __all__ = ["register"]
 
 TOKEN_ENV = "DATACITY_HUB_TOKEN"
 KEY_ENV = "DATACITY_SIGNING_KEY"
-HUB_DB_ENV = "DATACITY_HUB_DB"
 NETWORK_KEY_ENV = "DATACITY_NETWORK_KEY"
 
 keys_app = typer.Typer(name="keys", help="Signing keys of a city.", no_args_is_help=True)
 release_app = typer.Typer(
     name="release", help="Anonymised releases: build, verify, push.", no_args_is_help=True
-)
-hub_app = typer.Typer(
-    name="hub", help="The federation hub: serve, register cities, feed.", no_args_is_help=True
 )
 
 DbOption = Annotated[
@@ -43,14 +39,6 @@ DbOption = Annotated[
 ]
 CitiesOption = Annotated[
     Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
-]
-HubDbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Hub database file or URL (default: $DATACITY_HUB_DB, else ./hub.db).",
-        show_default=False,
-    ),
 ]
 HubUrl = Annotated[
     str, typer.Option("--hub", help="Base URL of the hub, e.g. http://127.0.0.1:8700.")
@@ -65,10 +53,6 @@ KeyFile = Annotated[
     Path | None,
     typer.Option("--key", help=f"Private key file (default: keys/CITY.key, or ${KEY_ENV})."),
 ]
-
-
-def _hub_db(db: str | None) -> str:
-    return db or os.environ.get(HUB_DB_ENV) or "hub.db"
 
 
 def _token(token_file: Path | None) -> str:
@@ -369,149 +353,10 @@ def sync(
         typer.echo(f"{found.id}: nothing to send")
 
 
-@hub_app.command("serve")
-def hub_serve(
-    db: HubDbOption = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8700,
-    workers: Annotated[
-        int, typer.Option("--workers", help="Worker processes (use PostgreSQL for more than one).")
-    ] = 1,
-    network: Annotated[
-        str | None, typer.Option("--network", help="Network id (default: cities/federation.yaml).")
-    ] = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest accepted bundle.")] = 2
-    * 1024
-    * 1024,
-) -> None:
-    """Serve the hub's HTTP API (OpenAPI at /docs and /openapi.json)."""
-    import uvicorn
-
-    from datacity_federation.sync.hub import DB_ENV, MAX_ENV
-    from datacity_federation.sync.hub_ingest import init_hub
-    from datacity_federation.sync.hub_store import hub_engine
-
-    url = _hub_db(db)
-    engine = hub_engine(url)
-    served = init_hub(engine, network or _default_network())
-    engine.dispose()
-    os.environ[DB_ENV] = url
-    os.environ[MAX_ENV] = str(max_bytes)
-    typer.echo(f"hub for {served} on http://{host}:{port} (database {url})")
-    uvicorn.run(
-        "datacity_federation.sync.hub:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
-
-
-def _default_network() -> str | None:
-    from datacity_federation.config.loader import FEDERATION_FILE, load_federation_settings
-    from datacity_federation.services.cities import find_cities_dir
-
-    path = find_cities_dir(None) / FEDERATION_FILE
-    return load_federation_settings(path).network if path.is_file() else None
-
-
-def _hub(db: str | None, network: str | None = None) -> object:
-    from datacity_federation.sync.hub_ingest import init_hub
-    from datacity_federation.sync.hub_store import hub_engine
-
-    engine = hub_engine(_hub_db(db))
-    init_hub(engine, network or _default_network())
-    return engine
-
-
-@hub_app.command("add-city")
-def hub_add_city(
-    city: Annotated[str, typer.Argument(help="City id.")],
-    public_key: Annotated[
-        Path, typer.Option("--public-key", help="The city's public key (CITY.pub).")
-    ],
-    db: HubDbOption = None,
-) -> None:
-    """Register a city and its key; print its bearer token once (the hub keeps only a hash)."""
-    from sqlalchemy import Engine
-
-    from datacity_federation.sync.hub_ingest import add_city
-    from datacity_federation.sync.keys import fingerprint, load_public_key
-
-    key = load_public_key(public_key)
-    engine = _hub(db)
-    assert isinstance(engine, Engine)
-    token = add_city(engine, city=city, public_key=key)
-    engine.dispose()
-    typer.echo(f"registered {city}, key {fingerprint(key)}")
-    typer.echo(f"token (shown once, give it to {city}): {token}")
-
-
-@hub_app.command("rotate-key")
-def hub_rotate_key(
-    city: Annotated[str, typer.Argument(help="City id.")],
-    public_key: Annotated[Path, typer.Option("--public-key", help="The city's new public key.")],
-    db: HubDbOption = None,
-) -> None:
-    """Add a new key for a city; both keys are accepted until the old one is revoked."""
-    from sqlalchemy import Engine
-
-    from datacity_federation.sync.hub_ingest import rotate_key
-    from datacity_federation.sync.keys import load_public_key
-
-    engine = _hub(db)
-    assert isinstance(engine, Engine)
-    fp = rotate_key(engine, city=city, public_key=load_public_key(public_key))
-    engine.dispose()
-    typer.echo(f"added key {fp} for {city}; revoke the old one with `datacity hub revoke-key`")
-
-
-@hub_app.command("revoke-key")
-def hub_revoke_key(
-    city: Annotated[str, typer.Argument(help="City id.")],
-    fingerprint: Annotated[
-        str, typer.Option("--fingerprint", help="sha256:... of the key to revoke.")
-    ],
-    db: HubDbOption = None,
-) -> None:
-    """Revoke a city's key: nothing signed by it is accepted any more."""
-    from sqlalchemy import Engine
-
-    from datacity_federation.sync.hub_ingest import revoke_key
-
-    engine = _hub(db)
-    assert isinstance(engine, Engine)
-    revoke_key(engine, city=city, key_fingerprint=fingerprint)
-    engine.dispose()
-    typer.echo(f"revoked {fingerprint} of {city}")
-
-
-@hub_app.command("feed")
-def hub_feed(
-    db: HubDbOption = None,
-    after: Annotated[int, typer.Option("--after", help="Cursor to read after.")] = 0,
-    limit: Annotated[int, typer.Option("--limit", help="Entries to show.")] = 50,
-) -> None:
-    """List what the hub received, oldest first (retractions included)."""
-    from sqlalchemy import Engine
-
-    from datacity_federation.sync.hub_store import feed_page
-
-    engine = _hub(db)
-    assert isinstance(engine, Engine)
-    page = feed_page(engine, after=after, limit=limit)
-    engine.dispose()
-    for e in page.entries:
-        typer.echo(
-            f"{e.cursor:>6}  {e.at:%Y-%m-%d %H:%M:%S}  {e.city:<12} seq {e.seq:<4} {e.action:<8} {e.season:<10} {e.bundle_id}"
-        )
-    if not page.entries:
-        typer.echo("feed is empty" if after == 0 else f"nothing after {after}")
-
-
 def register(app: typer.Typer) -> None:
+    from datacity_federation.cli import hub
+
     app.add_typer(keys_app)
     app.add_typer(release_app)
-    app.add_typer(hub_app)
+    hub.register(app)
     app.command("sync")(sync)

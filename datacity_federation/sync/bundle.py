@@ -245,7 +245,7 @@ def _envelope(opened: OpenedBundle) -> tuple[bytes, list[tuple[str, bytes]]]:
     """Check 2: the envelope parses, its payload type and the format's major version are ours."""
     try:
         env = json.loads(opened.envelope)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BundleRejected("bad_envelope", f"envelope.json is not JSON: {exc}") from exc
     if not isinstance(env, dict) or set(env) != {"payloadType", "payload", "signatures"}:
         raise BundleRejected("bad_envelope", "envelope.json needs payloadType, payload, signatures")
@@ -265,7 +265,7 @@ def _envelope(opened: OpenedBundle) -> tuple[bytes, list[tuple[str, bytes]]]:
         raise BundleRejected("bad_envelope", f"bad base64 in the envelope: {exc}") from exc
     try:
         head = json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BundleRejected("bad_envelope", f"payload is not JSON: {exc}") from exc
     if not isinstance(head, dict) or head.get("format") != FORMAT:
         raise BundleRejected("unsupported_format", f"payload is not a {FORMAT} manifest")

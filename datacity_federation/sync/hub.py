@@ -145,6 +145,11 @@ def create_app(
             )
         return _error(exc.status, exc.error, exc.detail)
 
+    @app.exception_handler(Exception)
+    async def _bug(_request: Request, exc: Exception) -> JSONResponse:
+        # Only a bug lands here (bad input is always a HubRejected): still answer JSON.
+        return _error(500, "internal", f"the hub failed on this request ({type(exc).__name__})")
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}

@@ -290,3 +290,10 @@ def test_zip_with_an_unknown_version_is_refused(hub: Hub) -> None:
         data[at + 4 : at + 6] = (84).to_bytes(2, "little")
         at = data.find(b"PK\x03\x04", at + 4)
     refused(hub, bytes(data), 400, "bad_zip")
+
+
+def test_deeply_nested_envelope_is_refused(hub: Hub) -> None:
+    good = zipfile.ZipFile(io.BytesIO(craft()))
+    members = [(n, good.read(n)) for n in good.namelist()]
+    members[0] = ("envelope.json", b"[" * 20_000 + b"]" * 20_000)
+    refused(hub, zip_of(members), 400, "bad_envelope")
