@@ -85,3 +85,17 @@ def test_installed_wheel_validates_its_shipped_cities(wheel: Path, tmp_path: Pat
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     assert (work / "lyon.yaml").is_file()
+
+
+def test_wheel_ships_compiled_review_catalogs_and_templates(wheel: Path) -> None:
+    from datacity_federation.review.i18n import shipped_languages
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = [
+        lang
+        for lang in shipped_languages()
+        if f"datacity_federation/locale/{lang}/LC_MESSAGES/datacity.mo" not in names
+    ]
+    assert missing == []
+    for name in ("review.html.j2", "macros.html.j2", "index.html.j2", "review.css"):
+        assert f"datacity_federation/_data/templates/review/{name}" in names
