@@ -1,4 +1,4 @@
-"""``datacity demo``: the main job on the embedded default."""
+"""``datacity demo``: the main job, end to end, on the embedded default (what ``make demo`` runs)."""
 
 from __future__ import annotations
 
@@ -8,27 +8,38 @@ from typing import Annotated
 
 import typer
 
+from datacity_federation.errors import DatacityError
+
 __all__ = ["register"]
 
 
 def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the review in.")] = Path(
+        "out"
+    ),
     cities_dir: Annotated[
-        Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
+        Path | None,
+        typer.Option("--cities", help="Folder of city files (default: the shipped ones)."),
     ] = None,
-    on: Annotated[str | None, typer.Option("--on", help="The day to show, YYYY-MM-DD.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the sample records.")] = 2015,
+    today: Annotated[
+        str | None, typer.Option("--today", help="The day to run on, YYYY-MM-DD (default: today).")
+    ] = None,
 ) -> None:
-    """Validate the federation and print every city's current season timeline."""
-    from datacity_federation.cli.render import print_timeline
-    from datacity_federation.config.loader import load_federation
-    from datacity_federation.services.cities import find_cities_dir, timeline_view
+    """Run the federation on sample data: city stores, keys, releases, a hub on 127.0.0.1, the
+    pushes, the verified feed, then the annual review in every member city's language."""
+    from datacity_federation.services.demo import run_demo
 
-    folder = find_cities_dir(cities_dir)
-    federation = load_federation(folder)
-    typer.echo(f"federation {federation.network}: {len(federation.cities)} cities valid ({folder})")
-    day = date.fromisoformat(on) if on else date.today()
-    for city in federation.cities:
-        typer.echo("")
-        print_timeline(timeline_view(city=city, on=day))
+    try:
+        day = date.fromisoformat(today) if today else None
+    except ValueError:
+        raise DatacityError(f"--today: not a date {today!r} (use YYYY-MM-DD)") from None
+    report = run_demo(out=out, cities_dir=cities_dir, seed=seed, today=day, progress=typer.echo)
+    typer.echo(
+        f"{len(report.cities)} cities, {report.records} sample records, {report.bundles} bundles "
+        f"pushed, {report.verified} verified, in {report.seconds:.1f} s"
+    )
+    typer.echo(f"open {report.index}")
 
 
 def register(app: typer.Typer) -> None:
