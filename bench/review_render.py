@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import tempfile
 import time
 from collections.abc import Callable
@@ -75,7 +76,8 @@ def main() -> None:
             ])  # fmt: skip
             conn.execute(insert(HubBundle), [
                 {"bundle_id": b.bundle_id, "city": c, "seq": b.seq, "prev": None, "season": "s10",
-                 "action": "upsert", "signed_by": "none", "received_at": now, "size": 0, "data": b""}
+                 "action": "upsert", "signed_by": "none", "received_at": now, "size": 0,
+                 "body_sha256": hashlib.sha256(b"").hexdigest(), "data": b""}
                 for c, b in snapshot.bundles.items()
             ])  # fmt: skip
             conn.execute(insert(HubSeason), [
