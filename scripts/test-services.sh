@@ -2,6 +2,8 @@
 # Installs the real parts the test-suite runs against, from Debian's packages:
 #   - PostgreSQL server binaries (the tests start their own throw-away cluster on 127.0.0.1)
 #   - Chromium (the review page is checked in a real headless browser)
+#   - Noto fonts for the scripts of the member cities' languages (Tamil, Kannada, Chinese,
+#     Arabic...), so that the browser's screenshots of the review show real glyphs
 # Idempotent and quiet when everything is already there. Needs root for apt-get; without it,
 # it says what is missing and the tests that need it report why they cannot run.
 set -euo pipefail
@@ -9,7 +11,8 @@ set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v locale-gen >/dev/null 2>&1 || true
+ls /usr/share/fonts/truetype/noto/NotoSansTamil-Regular.ttf >/dev/null 2>&1 || need+=(fonts-noto-core)
+ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
