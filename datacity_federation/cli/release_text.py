@@ -221,9 +221,7 @@ METRICS: dict[str, dict[str, str]] = {
 
 
 def _t(code: str, lang: str) -> str:
-    table = TEXT[code]
-    base = lang.split("-")[0]
-    return table.get(lang) or table.get(base) or table["en"]
+    return label(TEXT, code, lang)
 
 
 def _where(key: tuple[str, str, str], lang: str) -> str:
@@ -233,11 +231,7 @@ def _where(key: tuple[str, str, str], lang: str) -> str:
     if dim:
         table = OUTCOME_LABELS if metric == "pilot_outcomes" else PHASE_LABELS
         dim_text = f" / {label(table, dim, lang)}"
-    names = METRICS.get(metric)
-    metric_text = (
-        (names.get(lang) or names.get(lang.split("-")[0]) or names["en"]) if names else metric
-    )
-    return f"{metric_text} [{theme_text}{dim_text}]"
+    return f"{label(METRICS, metric, lang)} [{theme_text}{dim_text}]"
 
 
 def summary_lines(release: Release, *, city_name: str, lang: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from datacity_federation.domain.vocab import label
 from datacity_federation.services.cities import TimelineView
 
 __all__ = ["print_timeline"]
@@ -25,8 +26,7 @@ _WORDS: dict[str, dict[str, str]] = {
 
 
 def _word(key: str, lang: str) -> str:
-    table = _WORDS[key]
-    return table.get(lang) or table.get(lang.split("-")[0]) or table["en"]
+    return label(_WORDS, key, lang)
 
 
 def print_timeline(view: TimelineView) -> None:

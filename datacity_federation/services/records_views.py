@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from datacity_federation.domain.city import City
-from datacity_federation.domain.vocab import ApplicationStatus, Outcome, Phase
+from datacity_federation.domain.vocab import ApplicationStatus, Outcome, Phase, label
 from datacity_federation.errors import DatacityError, StoreError
 
 if TYPE_CHECKING:
@@ -164,8 +164,7 @@ RTL = frozenset({"ar", "he", "fa", "ur"})
 
 def word(key: str, lang: str) -> str:
     """A heading of the call page in ``lang`` (base language, then English)."""
-    table = WORDS[key]
-    return table.get(lang) or table.get(lang.split("-")[0]) or table["en"]
+    return label(WORDS, key, lang)
 
 
 def render_call(
