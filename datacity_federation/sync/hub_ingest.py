@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 
 from datacity_federation.domain.release import Cell
 from datacity_federation.errors import DatacityError, HubRejected, ReleaseError
-from datacity_federation.privacy.rules import PROFILES, published_problems
+from datacity_federation.privacy.rules import PROFILE_VERSIONS, published_problems
 from datacity_federation.sync.bundle import (
     MAX_BUNDLE_BYTES,
     BundleRejected,
@@ -296,8 +296,8 @@ def ingest(
             )
     if manifest.scope.end < manifest.scope.start:
         raise HubRejected(422, "invalid_cells", "scope ends before it starts")
-    profile = PROFILES.get(manifest.rules.profile)  # 7
-    if profile is None or profile.version != manifest.rules.version:
+    profile = PROFILE_VERSIONS.get((manifest.rules.profile, manifest.rules.version))  # 7
+    if profile is None:
         raise HubRejected(
             422,
             "unknown_profile",
