@@ -15,7 +15,7 @@ from datacity_federation.domain.vocab import (
 )
 from datacity_federation.privacy.tables import Release
 
-__all__ = ["METRICS", "TEXT", "summary_lines"]
+__all__ = ["METRICS", "TEXT", "summary_lines", "where_text"]
 
 # fmt: off
 TEXT: dict[str, dict[str, str]] = {
@@ -133,6 +133,16 @@ TEXT: dict[str, dict[str, str]] = {
               "ms": "turut disembunyikan supaya {other} tidak dapat dikira melalui penolakan",
               "ta": "{other} கழித்தல் மூலம் கண்டறியப்படாமல் இருக்க இதுவும் மறைக்கப்பட்டது",
               "zh": "同样隐藏，以免通过减法推算出 {other}"},
+    "chain": {"en": "hidden too, so that its change since an earlier release cannot be worked out",
+              "fr": "masquée aussi, pour que sa variation depuis une publication précédente ne puisse pas être déduite",
+              "es": "suprimida también, para que su cambio desde una publicación anterior no pueda deducirse",
+              "ca": "suprimida també, perquè el seu canvi des d'una publicació anterior no es pugui deduir",
+              "ar": "محجوبة أيضًا حتى لا يمكن استنتاج تغيّرها منذ إصدار سابق",
+              "hi": "यह भी छिपाया गया, ताकि पिछले प्रकाशन के बाद का इसका बदलाव निकाला न जा सके",
+              "kn": "ಹಿಂದಿನ ಬಿಡುಗಡೆಯಿಂದಾದ ಇದರ ಬದಲಾವಣೆಯನ್ನು ತಿಳಿಯದಂತೆ ಇದನ್ನೂ ಮರೆಮಾಡಲಾಗಿದೆ",
+              "ms": "turut disembunyikan supaya perubahannya sejak terbitan terdahulu tidak dapat dikira",
+              "ta": "முந்தைய வெளியீட்டிலிருந்து இதன் மாற்றத்தைக் கண்டறிய முடியாதபடி இதுவும் மறைக்கப்பட்டது",
+              "zh": "同样隐藏，以免推算出它自上次发布以来的变化"},
     "held": {"en": "kept at its previous value: the change alone would identify a few contributors",
              "fr": "garde sa valeur précédente : la variation seule identifierait quelques contributeurs",
              "es": "mantiene su valor anterior: el cambio por sí solo identificaría a pocos contribuyentes",
@@ -224,7 +234,8 @@ def _t(code: str, lang: str) -> str:
     return label(TEXT, code, lang)
 
 
-def _where(key: tuple[str, str, str], lang: str) -> str:
+def where_text(key: tuple[str, str, str], lang: str) -> str:
+    """A cell named in words: metric [theme / outcome or phase]."""
     metric, theme, dim = key
     theme_text = _t("all", lang) if theme == "all" else label(THEME_LABELS, theme, lang)
     dim_text = ""
@@ -259,7 +270,7 @@ def summary_lines(release: Release, *, city_name: str, lang: str) -> list[str]:
     }
     for s in release.suppressions:
         why = _t(s.reason, lang).format(
-            other=_where(s.protects, lang) if s.protects else "", **values
+            other=where_text(s.protects, lang) if s.protects else "", **values
         )
-        lines.append(f"  {s.status.value}  {_where(s.key, lang)}: {why}")
+        lines.append(f"  {s.status.value}  {where_text(s.key, lang)}: {why}")
     return lines

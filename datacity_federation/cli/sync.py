@@ -124,9 +124,18 @@ def release_build(
     today: Annotated[
         str | None, typer.Option("--today", help="The day, YYYY-MM-DD (default: today there).")
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Also explain each suppression (primary: which rule; complementary: which cell "
+            "it protects) and the interval an outsider could deduce for every suppressed cell.",
+        ),
+    ] = False,
 ) -> None:
     """Compute a closed season's release and say which cells are suppressed and why."""
-    from datacity_federation.cli.release_text import summary_lines
+    from datacity_federation.cli.release_explain import explain_lines
+    from datacity_federation.cli.release_text import summary_lines, where_text
     from datacity_federation.services.sync import release_of, season_of
     from datacity_federation.store.engine import open_store
 
@@ -146,6 +155,9 @@ def release_build(
     name = found.name.get(language) or found.name[found.default_language]
     for line in summary_lines(release, city_name=name, lang=language):
         typer.echo(line)
+    if explain:
+        for line in explain_lines(release, where=lambda key: where_text(key, language)):
+            typer.echo(line)
 
 
 @release_app.command("verify")
