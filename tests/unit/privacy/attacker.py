@@ -5,9 +5,9 @@ It knows what the rule book says a reader knows about the count cells of the app
 (applications, start-ups, shortlisted, selected, pilots): published values, what ``A`` and ``D``
 reveal, integrality, non-negativity, theme cells adding up to the ``all`` cell (start-ups: when
 they do in truth, else between the largest theme and the sum), and the order between metrics
-(when it holds in truth, as the rule book grants). For each hidden cell it searches, by plain
-depth-first enumeration with forward checking, the smallest and the largest value that some
-complete integer table consistent with all of it gives the cell.
+(when it holds in truth, as the rule book grants). For each hidden cell it tries its values from
+either end and keeps the first for which a depth-first enumeration finds a complete integer table
+consistent with all of it (values no rule allows are dropped before each branch).
 """
 
 from __future__ import annotations
@@ -77,46 +77,63 @@ def domain(metric: str, p: Published, threshold: int, cap: int) -> list[int]:
 
 
 class Search:
+    """Depth-first enumeration of integer tables, pruning with each rule's bounds."""
+
     def __init__(self, domains: dict[Cell, list[int]], rules: list[Rule]) -> None:
         self.domains = domains
         self.rules = rules
-        self.order = sorted(domains, key=lambda c: (len(domains[c]), c))
 
-    def _possible(self, assigned: dict[Cell, int]) -> bool:
-        for rule in self.rules:
-            low = high = 0
-            for cell, coef in rule.coefs:
-                if cell in assigned:
-                    low += coef * assigned[cell]
-                    high += coef * assigned[cell]
-                else:
-                    d = self.domains[cell]
-                    ends = (coef * d[0], coef * d[-1])
-                    low += min(ends)
-                    high += max(ends)
-            if low > 0 or (rule.equal and high < 0):
-                return False
-        return True
+    def _narrow(self, domains: dict[Cell, list[int]]) -> dict[Cell, list[int]] | None:
+        """Drop the values no completion of some rule allows; ``None`` when one runs out."""
+        domains = dict(domains)
+        changed = True
+        while changed:
+            changed = False
+            for rule in self.rules:
+                ends = {c: (coef * domains[c][0], coef * domains[c][-1]) for c, coef in rule.coefs}
+                low = sum(min(e) for e in ends.values())
+                high = sum(max(e) for e in ends.values())
+                for cell, coef in rule.coefs:
+                    rest_low = low - min(ends[cell])
+                    rest_high = high - max(ends[cell])
+                    # coef * v + rest <= 0 (and >= 0 for an equality) for some rest in range
+                    keep = [
+                        v
+                        for v in domains[cell]
+                        if coef * v + rest_low <= 0
+                        and (not rule.equal or coef * v + rest_high >= 0)
+                    ]
+                    if not keep:
+                        return None
+                    if len(keep) < len(domains[cell]):
+                        domains[cell] = keep
+                        changed = True
+                        ends[cell] = (coef * keep[0], coef * keep[-1])
+                        low = sum(min(e) for e in ends.values())
+                        high = sum(max(e) for e in ends.values())
+        return domains
 
     def feasible(self, fixed: dict[Cell, int]) -> bool:
-        """Whether some complete table agrees with ``fixed`` (depth first)."""
-        assigned = dict(fixed)
-        todo = [c for c in self.order if c not in assigned]
-
-        def go(i: int) -> bool:
-            if not self._possible(assigned):
-                return False
-            if i == len(todo):
-                return True
-            cell = todo[i]
-            for v in self.domains[cell]:
-                assigned[cell] = v
-                if go(i + 1):
-                    return True
-            del assigned[cell]
+        """Whether some complete integer table agrees with ``fixed``."""
+        start = {c: [fixed[c]] if c in fixed else d for c, d in self.domains.items()}
+        if any(c in fixed and fixed[c] not in d for c, d in self.domains.items()):
             return False
 
-        return go(0)
+        def go(domains: dict[Cell, list[int]] | None) -> bool:
+            if domains is None:
+                return False
+            open_cells = [c for c, d in domains.items() if len(d) > 1]
+            if not open_cells:
+                return all(self._holds(rule, domains) for rule in self.rules)
+            cell = min(open_cells, key=lambda c: (len(domains[c]), c))
+            return any(go(self._narrow({**domains, cell: [v]})) for v in domains[cell])
+
+        return go(self._narrow(start))
+
+    @staticmethod
+    def _holds(rule: Rule, domains: dict[Cell, list[int]]) -> bool:
+        total = sum(coef * domains[c][0] for c, coef in rule.coefs)
+        return total == 0 if rule.equal else total <= 0
 
     def interval(self, cell: Cell) -> tuple[int, int]:
         values = self.domains[cell]
