@@ -141,11 +141,14 @@ def _load(path: Path, mtime_ns: int) -> _Loaded:
         elif all(strings):
             translated.add(key)
     buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return _Loaded(
-        gettext.GNUTranslations(buffer), frozenset(translated), frozenset(fuzzy), tuple(invalid)
-    )
+    try:
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        words = gettext.GNUTranslations(buffer)
+    except (ValueError, SyntaxError, OverflowError, RecursionError) as exc:
+        # A Plural-Forms header gettext cannot read, for one.
+        raise LanguageError(f"{path}: cannot read the catalogue: {exc}") from None
+    return _Loaded(words, frozenset(translated), frozenset(fuzzy), tuple(invalid))
 
 
 def _loaded(path: Path) -> _Loaded:

@@ -268,3 +268,16 @@ def test_placeholder_check_accepts_exactly_what_formats(names: list[str], extra:
         formats = False
     if problem is None:
         assert formats
+
+
+def test_catalogue_with_unreadable_plural_forms_is_named(tmp_path: Path) -> None:
+    po = tmp_path / "fr" / "LC_MESSAGES" / "datacity.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n >>>> 1 import os);\\n"\n'
+        '"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Partnering"\nmsgstr "X"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LanguageError, match=r"datacity\.po: cannot read the catalogue"):
+        Catalogs.with_folder(tmp_path).translator("fr")
