@@ -35,10 +35,11 @@ def _register() -> None:
     if _registered:
         return
     _registered.append(True)
-    from datacity_federation.cli import cities, demo, portals, records, review, sync
+    from datacity_federation.cli import cities, demo, i18n, portals, records, review, sync
 
     cities.register(app)
     demo.register(app)
+    i18n.register(app)
     portals.register(app)
     records.register(app)
     review.register(app)
@@ -48,6 +49,9 @@ def _register() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return (and, as a console script, exit with) the exit code."""
     _register()
+    from datacity_federation.cli.lang import forget_warnings
+
+    forget_warnings()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=args, prog_name="datacity", standalone_mode=False)

@@ -24,9 +24,9 @@ from datacity_federation.services.records_import import (
     STATUSES,
     ImportContext,
     Importer,
-    parse_date,
     email_key,
     new_person_id,
+    parse_date,
 )
 
 __all__ = ["ApplicationsImporter"]
