@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from datacity_federation.domain.release import ALL_THEMES
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome
-from datacity_federation.privacy.facts import ApplicationFact, MoneyFact, PilotFact, SeasonFacts
+from datacity_federation.privacy.facts import MoneyFact, PilotFact, SeasonFacts
 
 __all__ = ["COUNT", "KPI", "MONEY", "PUBLIC", "RATE", "Key", "RawCell", "empty_like", "raw_cells"]
 
@@ -48,6 +48,10 @@ def empty_like(cell: RawCell) -> RawCell:
 
 def _count(key: Key, rows: Iterable[str]) -> RawCell:
     counts = Counter(rows)
+    return RawCell(key, COUNT, Decimal(counts.total()), counts)
+
+
+def _rows(key: Key, counts: Counter[str]) -> RawCell:
     return RawCell(key, COUNT, Decimal(counts.total()), counts)
 
 
@@ -87,18 +91,31 @@ def raw_cells(f: SeasonFacts) -> dict[Key, RawCell]:
     def put(cell: RawCell) -> None:
         out[cell.key] = cell
 
-    by_theme: dict[str, list[ApplicationFact]] = {}
+    # one pass over the applications: rows per start-up, per theme, for each stage
+    stages: dict[str, tuple[Counter[str], Counter[str], Counter[str]]] = {}
     for a in f.applications:
-        if a.state != ApplicationStatus.DRAFT:
-            by_theme.setdefault(a.theme, []).append(a)
-    every = [a for t in sorted(by_theme) for a in by_theme[t]]
+        if a.state == ApplicationStatus.DRAFT:
+            continue
+        rows = stages.get(a.theme)
+        if rows is None:
+            rows = stages[a.theme] = (Counter(), Counter(), Counter())
+        rows[0][a.startup] += 1
+        if a.state in SHORTLISTED:
+            rows[1][a.startup] += 1
+            if a.state == ApplicationStatus.SELECTED:
+                rows[2][a.startup] += 1
+    every: tuple[Counter[str], Counter[str], Counter[str]] = (Counter(), Counter(), Counter())
+    for rows in stages.values():
+        for total, part in zip(every, rows, strict=True):
+            total.update(part)
+    empty: tuple[Counter[str], Counter[str], Counter[str]] = (Counter(), Counter(), Counter())
     for t in [*themes, ALL_THEMES]:
 
         def mine(theme: str, t: str = t) -> bool:
             return t == ALL_THEMES or theme == t
 
         challenges = [c for c in f.challenges if mine(c.theme)]
-        apps = every if t == ALL_THEMES else by_theme.get(t, [])
+        applied, shortlisted, selected = every if t == ALL_THEMES else stages.get(t, empty)
         pilots = [p for p in f.pilots if mine(p.theme)]
         put(_distinct(("challenges", t, ""), (c.id for c in challenges), PUBLIC))
         partners = {p for c in challenges for p in c.partners}
@@ -107,15 +124,10 @@ def raw_cells(f: SeasonFacts) -> dict[Key, RawCell]:
         put(_distinct(("corporate_partners", t, ""), partners, PUBLIC))
         datasets = (d for c in challenges for d in c.datasets)
         put(_distinct(("datasets_used", t, ""), datasets, PUBLIC))
-        put(_count(("applications", t, ""), (a.startup for a in apps)))
-        put(_distinct(("startups", t, ""), (a.startup for a in apps)))
-        put(_count(("shortlisted", t, ""), (a.startup for a in apps if a.state in SHORTLISTED)))
-        put(
-            _count(
-                ("selected", t, ""),
-                (a.startup for a in apps if a.state == ApplicationStatus.SELECTED),
-            )
-        )
+        put(_rows(("applications", t, ""), applied))
+        put(RawCell(("startups", t, ""), COUNT, Decimal(len(applied)), dict.fromkeys(applied, 1)))
+        put(_rows(("shortlisted", t, ""), shortlisted))
+        put(_rows(("selected", t, ""), selected))
         put(_count(("pilots", t, ""), (p.startup for p in pilots)))
         for o in Outcome:
             put(
