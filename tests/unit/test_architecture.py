@@ -18,7 +18,10 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 PURE_LAYERS = {
     "domain": ({"errors", "domain"}, {"pydantic", "typing_extensions"}),
     # the interval audit solves its model with HiGHS (SciPy, NumPy): computation, no I/O
-    "privacy": ({"errors", "domain", "privacy"}, {"pydantic", "typing_extensions", "numpy", "scipy"}),
+    "privacy": (
+        {"errors", "domain", "privacy"},
+        {"pydantic", "typing_extensions", "numpy", "scipy"},
+    ),
 }
 CORE_EDGES = {"store", "portals", "sync", "review", "cli", "services"}
 # The review's model is pure too; its rendering and sources beside it are edges.

@@ -53,11 +53,11 @@ def rules(cells: Iterable[Cell], truth: Mapping[Cell, int]) -> list[Rule]:
         total = (metric, "all")
         if total not in cells or not parts:
             continue
-        sum_rule = Rule(tuple((p, 1) for p in parts) + ((total, -1),), True)
+        sum_rule = Rule((*tuple((p, 1) for p in parts), (total, -1)), True)
         if metric in ADDS_UP or sum(truth[p] for p in parts) == truth[total]:
             out.append(sum_rule)
         else:  # the total lies between the largest theme and the sum
-            out.append(Rule(tuple((p, -1) for p in parts) + ((total, 1),), False))
+            out.append(Rule((*tuple((p, -1) for p in parts), (total, 1)), False))
             out.extend(Rule(((p, 1), (total, -1)), False) for p in parts)
     for t in [*themes, "all"]:
         for small, large in ORDERS:

@@ -31,7 +31,7 @@ from datacity_federation.privacy.tables import Release
 from datacity_federation.sync.cells_csv import read_cells, write_cells
 
 sys.path.insert(0, str(Path(__file__).parent))
-from attacker import Published, attack  # noqa: E402
+from attacker import Published, attack
 
 pytestmark = pytest.mark.unit
 

@@ -25,8 +25,8 @@ from datacity_federation.privacy import (
     published_problems,
     resolve_profile,
 )
-from datacity_federation.privacy.rules import ALWAYS_ADDITIVE, PUBLIC_METRICS, money_status
 from datacity_federation.privacy.intervals import Interval
+from datacity_federation.privacy.rules import ALWAYS_ADDITIVE, PUBLIC_METRICS, money_status
 from datacity_federation.privacy.tables import Release
 
 pytestmark = pytest.mark.unit
