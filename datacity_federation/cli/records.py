@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from datacity_federation.errors import DatacityError
+from datacity_federation.services.records_kinds import KINDS
 
 __all__ = ["register"]
 
@@ -102,9 +103,7 @@ def db_sync_config(
 def records_import(
     kind: Annotated[
         str,
-        typer.Argument(
-            help="applications, reviews, pilots, measurements, sponsorships, startups or reviewers."
-        ),
+        typer.Argument(help=f"One of: {', '.join(KINDS)} (the order a season imports them in)."),
     ],
     file: Annotated[Path, typer.Argument(help="The CSV file (UTF-8, header row first).")],
     city: Annotated[str, typer.Option("--city", help="City id.")],

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from datacity_federation.services.records_kinds import KINDS
+
 pytestmark = pytest.mark.e2e
 
 Run = Callable[..., Any]
@@ -45,15 +47,7 @@ def test_db_upgrade_reads_datacity_db(
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV = ROOT / "templates" / "csv"
-ORDER = (
-    "startups",
-    "reviewers",
-    "applications",
-    "reviews",
-    "pilots",
-    "measurements",
-    "sponsorships",
-)
+ORDER = KINDS
 
 
 @pytest.fixture(scope="module")
