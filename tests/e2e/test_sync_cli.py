@@ -14,6 +14,7 @@ from datacity_federation.testing.releases import sample_bundle, sample_facts
 
 pytestmark = pytest.mark.e2e
 
+
 def test_keys_generate_writes_a_0600_key_and_prints_the_fingerprint(
     run_cli: RunCli, workdir: Path
 ) -> None:

@@ -39,7 +39,7 @@ def test_empty_seasons_refused_everywhere_until_allowed(tmp_path: Path) -> None:
             ("s1", "s2", "s3"),
             str(tmp_path / "empty.db"),
         )
-        with pytest.raises(EmptySeasonError, match="^paris season s2: no records in "):
+        with pytest.raises(EmptySeasonError, match=r"^paris season s2: no records in "):
             release_of(**common, season=paris.seasons[1])
         with pytest.raises(EmptySeasonError):
             build_release_file(
