@@ -17,7 +17,9 @@ Applications catch :class:`DatacityError` and nothing lower::
     ├── ReleaseError           an anonymised release cannot be built, verified or read
     │   └── EmptySeasonError   a season with no records at all would be released as zeros
     ├── HubRejected            the federation hub refused a request (HTTP status + reason)
-    └── ReviewError            the annual review cannot be built or rendered
+    ├── ReviewError            the annual review cannot be built or rendered
+    └── LanguageError          an unknown language tag, an unreadable catalogue, or words that
+                               would fall back to English under --strict-lang
 
 Every error has a one-line ``str()`` meant for a person; the CLI prints it and exits non-zero,
 never with a traceback.
@@ -37,6 +39,7 @@ __all__ = [
     "EmptySeasonError",
     "HubRejected",
     "ImportRowsError",
+    "LanguageError",
     "PortalBadResponse",
     "PortalError",
     "PortalQueryError",
@@ -198,3 +201,7 @@ class HubRejected(DatacityError):
 
 class ReviewError(DatacityError):
     """The annual review cannot be built or rendered."""
+
+
+class LanguageError(DatacityError):
+    """An unknown language tag, an unreadable catalogue, or (strict) words that fall back."""

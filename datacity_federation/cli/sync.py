@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from datacity_federation.cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
 from datacity_federation.errors import DatacityError
 
 if TYPE_CHECKING:
@@ -126,7 +127,8 @@ def release_build(
     db: DbOption = None,
     cities_dir: CitiesOption = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the summary (default: the city's).")
+        str | None,
+        typer.Option("--lang", help="Locale of the summary, pt-BR or pt_BR (default: the city's)."),
     ] = None,
     today: Annotated[
         str | None, typer.Option("--today", help="The day, YYYY-MM-DD (default: today there).")
@@ -139,6 +141,7 @@ def release_build(
     ] = None,
     key: KeyFile = None,
     allow_empty: AllowEmpty = False,
+    strict_lang: StrictLang = False,
 ) -> None:
     """Compute a closed season's release and say which cells are suppressed and why."""
     from datacity_federation.cli.release_text import summary_lines
@@ -152,6 +155,9 @@ def release_build(
         raise DatacityError(
             f"season {chosen.id} of {found.id} ends {chosen.end.isoformat()}: only closed seasons are released"
         )
+    [tag] = checked_tags([lang or found.default_language])
+    tr = catalogs(cities_dir, strict_lang).translator(tag)
+    warn_fallbacks([tr])
     engine = open_store(db)
     try:
         release = release_of(
@@ -166,9 +172,8 @@ def release_build(
             )  # fmt: skip
     finally:
         engine.dispose()
-    language = lang or found.default_language
-    name = found.name.get(language) or found.name[found.default_language]
-    for line in summary_lines(release, city_name=name, lang=language):
+    name = tr.name(found.name, first=found.default_language)
+    for line in summary_lines(release, city_name=name, tr=tr):
         typer.echo(line)
     if out is not None:
         typer.echo(
