@@ -195,8 +195,21 @@ def test_kpi_mean_of_a_theme_cannot_be_bracketed_from_the_others() -> None:
     release = build_release(f, DEFAULT)
     seen = public(release)
     assert seen[("kpi_improvement_mean", "waste", "")][0] != "F"
-    # the reader's bracket: (mean_all x n_all - sum of the others' mean x n) / n_waste, with each
-    # published mean known to within half a point; the audit's interval must be wider than 10
+    # the reader's own bracket, granted the measured pilots per theme: mean_all x n_all minus the
+    # other themes' mean x n, each published mean known to within half a point
+    n = {"waste": 3, "traffic": 6, "energy": 7, "all": 16}
+    means = {t: v for (m, t, _), (_s, v) in seen.items() if m == "kpi_improvement_mean"}
+    if all(means[t] is not None for t in ("all", "traffic", "energy")):
+        low = n["all"] * (float(means["all"]) - 0.5) - sum(  # type: ignore[arg-type]
+            n[t] * (float(means[t]) + 0.5)  # type: ignore[arg-type]
+            for t in ("traffic", "energy")
+        )
+        high = n["all"] * (float(means["all"]) + 0.5) - sum(  # type: ignore[arg-type]
+            n[t] * (float(means[t]) - 0.5)  # type: ignore[arg-type]
+            for t in ("traffic", "energy")
+        )
+        assert (high - low) / n["waste"] >= float(DEFAULT.kpi_protection)
+    # and the audit, which grants the reader the same, agrees it is wide enough
     interval = release.intervals[("kpi_improvement_mean", "waste", "")]
     assert interval.width >= float(DEFAULT.kpi_protection)
 
