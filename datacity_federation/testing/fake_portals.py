@@ -10,7 +10,8 @@ paging caps and error bodies:
 ``/ckan/api/3/action/...``      CKAN (``rows`` capped at 1,000, ``start``, ``success: false``
                                 envelopes, Barcelona translated fields, harvest sources)
 ``/sg/v2/public/api/...``       data.gov.sg v2 (10 per page, ``code`` envelope, 429 code 24)
-``/socrata/api/catalog/v1``     Socrata Discovery
+``/socrata/api/catalog/v1``     Socrata Discovery (offset cap 10,000, ``scroll_id`` deep paging)
+``/ogd/lists``, ``/ogd/resource``  India's OGD API (``api-key`` required, string values)
 ``/dcat/data.json``             DCAT-US catalogue
 ``/moved/api/3/action/...``     301 to the CKAN API (redirects are followed)
 ``/faults/<mode>-<tag>/...``    the CKAN API behind a fault: ``html`` (an HTML 502 page),
@@ -22,12 +23,17 @@ paging caps and error bodies:
 ==============================  ============================================================
 
 Every request waits ``latency`` seconds first (the benchmark's 50 ms). ``requests`` counts them.
+Every JSON answer carries an ``ETag``; a request whose ``If-None-Match`` equals it gets ``304``
+(as a web server in front of a portal does). The listings sort as asked (CKAN ``sort``,
+Opendatasoft ``order_by``, OGD ``sort[...]``), which the harvest's probe of the newest data set
+relies on. :meth:`FakePortals.remove` deletes a data set between two harvests.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import json
 import re
 import threading
@@ -37,6 +43,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from datacity_federation.testing.fake_platforms import OGD_KEY, serve_ogd, serve_socrata, socrata_id
 
 __all__ = ["FakeDataset", "FakePortals", "FakePortalsProcess"]
 
@@ -132,7 +140,7 @@ class FakeDataset:
     def socrata(self) -> dict[str, Any]:
         return {
             "resource": {
-                "id": f"{self.number:04d}-fake",
+                "id": socrata_id(self),
                 "name": self.title,
                 "description": f"About {self.title}",
                 "attribution": "Test Dept",
@@ -142,7 +150,7 @@ class FakeDataset:
             },
             "classification": {"categories": ["environment"], "tags": [], "domain_category": "Env", "domain_tags": ["fake"]},
             "metadata": {"domain": "data.example.org", "license": self.licence},
-            "permalink": f"https://data.example.org/d/{self.number:04d}-fake",
+            "permalink": f"https://data.example.org/d/{socrata_id(self)}",
         }  # fmt: skip
 
     def datajson(self) -> dict[str, Any]:
@@ -166,9 +174,15 @@ class FakePortals:
     """Start with :meth:`start` (or as a context manager); ``url(prefix)`` gives a base URL."""
 
     def __init__(
-        self, *, datasets: int = 250, latency: float = 0.0, harvest_sources: int = 2
+        self,
+        *,
+        datasets: int = 250,
+        latency: float = 0.0,
+        harvest_sources: int = 2,
+        ogd_key: str = OGD_KEY,
     ) -> None:
         self.latency = latency
+        self.ogd_key = ogd_key
         self.datasets = [FakeDataset(i) for i in range(datasets)]
         self.harvest_sources = [
             FakeDataset(datasets + i, harvest_source=True) for i in range(harvest_sources)
@@ -206,14 +220,15 @@ class FakePortals:
         return int(self._server.server_address[1])
 
     def url(self, prefix: str) -> str:
-        """Base URL of one platform: ``ods``, ``ods20``, ``ckan``, ``sg``, ``socrata``, ``dcat``,
-        or ``faults/<mode>-<tag>`` (a CKAN API behind that fault)."""
+        """Base URL of one platform: ``ods``, ``ods20``, ``ckan``, ``sg``, ``socrata``, ``ogd``,
+        ``dcat``, or ``faults/<mode>-<tag>`` (a CKAN API behind that fault)."""
         paths = {
             "ods": "/ods/api/explore/v2.1",
             "ods20": "/ods20/api/v2",
             "ckan": "/ckan/api/3/action/",
             "sg": "/sg/v2/public/api",
             "socrata": "/socrata/api/catalog/v1",
+            "ogd": "/ogd",
             "dcat": "/dcat/data.json",
         }
         path = paths.get(prefix) or f"/{prefix.strip('/')}/api/3/action/"
@@ -234,6 +249,7 @@ class FakePortals:
         ds.changed()
 
     def remove(self, number: int) -> None:
+        """Delete one data set from the catalogue (a later full harvest marks it withdrawn)."""
         self.datasets = [d for d in self.datasets if d.number != number]
 
 
@@ -256,6 +272,15 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> None:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         extra = dict(headers or {})
+        if status == 200 and content_type == "application/json":
+            etag = '"' + hashlib.sha256(raw).hexdigest()[:20] + '"'
+            extra["ETag"] = etag
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
         if len(raw) > 1024 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
             raw = gzip.compress(raw, compresslevel=1)
             extra["Content-Encoding"] = "gzip"
@@ -290,7 +315,9 @@ class _Handler(BaseHTTPRequestHandler):
         if head == "sg" and seg[1:4] == ["v2", "public", "api"]:
             return self._sg(seg[4:], q)
         if head == "socrata":
-            return self._socrata(q)
+            return serve_socrata(self, q)
+        if head == "ogd":
+            return serve_ogd(self, seg[1:], q)
         if head == "dcat":
             return self._send(200, {"@type": "dcat:Catalog", "conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": [d.datajson() for d in self.fake.datasets]})  # fmt: skip
         if head == "moved":  # a portal that moved its API: 301 to the CKAN one
@@ -357,6 +384,8 @@ class _Handler(BaseHTTPRequestHandler):
     # --- Opendatasoft ---
     def _ods(self, seg: list[str], q: dict[str, str], *, legacy: bool) -> None:
         datasets = _filter_ods(self.fake.datasets, q.get("where"))
+        if q.get("order_by") == "modified desc":
+            datasets = sorted(datasets, key=lambda d: d.modified, reverse=True)
         if seg == ["catalog", "datasets"]:
             limit, offset = int(q.get("limit", 10)), int(q.get("offset", 0))
             if limit > 100:
@@ -411,6 +440,8 @@ class _Handler(BaseHTTPRequestHandler):
                     },
                 )
             chosen = _filter_ckan(everything, q.get("q", "*:*"), q.get("fq", ""))
+            if chosen is not None and q.get("sort") == "metadata_modified desc":
+                chosen = sorted(chosen, key=lambda d: d.modified, reverse=True)
             if chosen is None:
                 return self._send(
                     409,
@@ -486,16 +517,6 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             )
         return self._send(400, {"code": 4, "name": "ERROR_PARAMS", "data": None, "errorMsg": "Unknown path"})  # fmt: skip
-
-    # --- Socrata ---
-    def _socrata(self, q: dict[str, str]) -> None:
-        chosen = self.fake.datasets
-        if q.get("ids"):
-            chosen = [d for d in chosen if d.socrata()["resource"]["id"] == q["ids"]]
-        if q.get("q"):
-            chosen = [d for d in chosen if q["q"].casefold() in d.title.casefold()]
-        limit, offset = int(q.get("limit", 10)), int(q.get("offset", 0))
-        return self._send(200, {"results": [d.socrata() for d in chosen[offset : offset + limit]], "resultSetSize": len(chosen), "timings": {}})  # fmt: skip
 
 
 _SINCE = re.compile(r"modified > date'([^']+)'")
