@@ -122,12 +122,13 @@ def serve_socrata(handler: _Handler, q: dict[str, str]) -> None:
         page = [d for d in chosen if socrata_id(d) > after][:limit]
     else:
         offset = int(q.get("offset", 0))
-        if offset + limit > SOCRATA_CAP:
+        if offset + limit > handler.fake.socrata_cap:
             return handler._send(
                 400,
                 {
                     "error": True,
-                    "message": "offset + limit may not exceed 10000; use scroll_id to page further",
+                    "message": f"offset + limit may not exceed {handler.fake.socrata_cap}; "
+                    "use scroll_id to page further",
                 },
             )
         page = chosen[offset : offset + limit]

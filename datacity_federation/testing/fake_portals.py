@@ -36,6 +36,7 @@ import gzip
 import hashlib
 import json
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -44,7 +45,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from datacity_federation.testing.fake_platforms import OGD_KEY, serve_ogd, serve_socrata, socrata_id
+from datacity_federation.testing.fake_platforms import (
+    OGD_KEY,
+    SOCRATA_CAP,
+    serve_ogd,
+    serve_socrata,
+    socrata_id,
+)
 
 __all__ = ["FakeDataset", "FakePortals", "FakePortalsProcess"]
 
@@ -180,14 +187,18 @@ class FakePortals:
         latency: float = 0.0,
         harvest_sources: int = 2,
         ogd_key: str = OGD_KEY,
+        socrata_cap: int = SOCRATA_CAP,
     ) -> None:
         self.latency = latency
         self.ogd_key = ogd_key
+        self.socrata_cap = socrata_cap
         self.datasets = [FakeDataset(i) for i in range(datasets)]
         self.harvest_sources = [
             FakeDataset(datasets + i, harvest_source=True) for i in range(harvest_sources)
         ]
         self.requests: Counter[str] = Counter()
+        self.not_modified = 0
+        """Answers that were ``304 Not Modified``."""
         self.faults: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -196,7 +207,7 @@ class FakePortals:
     # --- lifecycle ---
     def start(self) -> FakePortals:
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -253,6 +264,14 @@ class FakePortals:
         self.datasets = [d for d in self.datasets if d.number != number]
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away (a harvest killed mid-request) is not the server's error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     fake: FakePortals
     protocol_version = "HTTP/1.1"
@@ -276,6 +295,8 @@ class _Handler(BaseHTTPRequestHandler):
             etag = '"' + hashlib.sha256(raw).hexdigest()[:20] + '"'
             extra["ETag"] = etag
             if self.headers.get("If-None-Match") == etag:
+                with self.fake._lock:
+                    self.fake.not_modified += 1
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.send_header("Content-Length", "0")
