@@ -53,46 +53,57 @@ def _matches(record: dict[str, Any], field: str, value: str) -> bool:
     return any(value.casefold() in str(t).casefold() for t in texts if t is not None)
 
 
+def _ogd_listing(handler: _Handler, q: dict[str, str]) -> list[FakeDataset]:
+    """The data sets a ``/lists`` query selects, in its order (cached per catalogue version)."""
+    fake = handler.fake
+    asked = tuple(
+        sorted((k, v) for k, v in q.items() if k.startswith(("filters[", "notfilters[", "sort[")))
+    )
+    key = ("ogd", asked, fake.version, len(fake.datasets))
+    with fake._lock:
+        cached = fake.listings.get(key)
+    if cached is not None:
+        return cached
+    chosen = list(fake.datasets)
+    for name, value in asked:
+        if name.startswith("filters["):
+            field = name[8:-1]
+            chosen = [d for d in chosen if _matches(d.shaped("ogd"), field, value)]
+        elif name.startswith("notfilters["):
+            field = name[11:-1]
+            chosen = [d for d in chosen if not _matches(d.shaped("ogd"), field, value)]
+    for name, value in asked:
+        if name.startswith("sort["):
+            field = name[5:-1]
+            chosen.sort(key=lambda d: int(d.shaped("ogd").get(field) or 0), reverse=value == "desc")
+    with fake._lock:
+        fake.listings[key] = chosen
+    return chosen
+
+
 def serve_ogd(handler: _Handler, seg: list[str], q: dict[str, str]) -> None:
     key = q.get("api-key")
     if not key:
         return handler._send(400, {"error": "Authorization field missing"})
     if key != handler.fake.ogd_key:
         return handler._send(403, {"error": "Key not authorised"})
-    records = [ogd_record(d) for d in handler.fake.datasets]
     if seg == ["lists"]:
-        for name, value in q.items():
-            if name.startswith("filters["):
-                field = name[8:-1]
-                records = [r for r in records if _matches(r, field, value)]
-            elif name.startswith("notfilters["):
-                field = name[11:-1]
-                records = [r for r in records if not _matches(r, field, value)]
-        for name, value in q.items():
-            if name.startswith("sort["):
-                field = name[5:-1]
-                records.sort(key=lambda r: int(r.get(field) or 0), reverse=value == "desc")
+        chosen = _ogd_listing(handler, q)
         try:
             offset, limit = int(q.get("offset", "0")), int(q.get("limit", "10"))
         except ValueError:
             return handler._send(400, {"status": "error", "message": "Invalid offset or limit"})
-        chosen = records[offset : offset + limit]
-        return handler._send(
-            200,
-            {
-                "title": "Resource lists",
-                "message": "Resource lists",
-                "status": "ok",
-                "total": str(len(records)),
-                "count": len(chosen),
-                "limit": str(limit),
-                "offset": str(offset),
-                "version": "2.2.0",
-                "records": chosen,
-            },
+        page = chosen[offset : offset + limit]
+        head = (
+            '{"title": "Resource lists", "message": "Resource lists", "status": "ok", '
+            f'"total": "{len(chosen)}", "count": {len(page)}, "limit": "{limit}", '
+            f'"offset": "{offset}", "version": "2.2.0", "records": ['
         )
+        items = b",".join(d.encoded("ogd") for d in page)
+        return handler._send(200, head.encode() + items + b"]}")
     if len(seg) == 2 and seg[0] == "resource":
-        for record in records:
+        for ds in handler.fake.datasets:
+            record = ds.shaped("ogd")
             if record["index_name"] == seg[1]:
                 meta = {**record, "status": "ok", "message": "Resource detail"}
                 return handler._send(

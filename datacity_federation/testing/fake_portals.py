@@ -48,6 +48,7 @@ from urllib.parse import parse_qs, urlsplit
 from datacity_federation.testing.fake_platforms import (
     OGD_KEY,
     SOCRATA_CAP,
+    ogd_record,
     serve_ogd,
     serve_socrata,
     socrata_id,
@@ -74,15 +75,26 @@ class FakeDataset:
         self.modified = EPOCH + timedelta(minutes=number)
         self.harvest_source = harvest_source
         self._encoded: dict[str, bytes] = {}
+        self._shaped: dict[str, dict[str, Any]] = {}
+
+    def shaped(self, shape: str) -> dict[str, Any]:
+        """One shape (``ods``, ``ckan``, ``ogd``...) as a dict, cached until the next change."""
+        if shape not in self._shaped:
+            self._shaped[shape] = getattr(self, shape)()
+        return self._shaped[shape]
 
     def encoded(self, shape: str) -> bytes:
-        """The JSON bytes of one shape (``ods``, ``ckan``...), cached until the next change."""
+        """The JSON bytes of one shape, cached until the next change."""
         if shape not in self._encoded:
-            self._encoded[shape] = json.dumps(getattr(self, shape)()).encode()
+            self._encoded[shape] = json.dumps(self.shaped(shape)).encode()
         return self._encoded[shape]
 
     def changed(self) -> None:
         self._encoded.clear()
+        self._shaped.clear()
+
+    def ogd(self) -> dict[str, Any]:
+        return ogd_record(self)
 
     def stamp(self) -> str:
         return self.modified.astimezone(UTC).isoformat()
@@ -192,6 +204,9 @@ class FakePortals:
         self.latency = latency
         self.ogd_key = ogd_key
         self.socrata_cap = socrata_cap
+        self.version = 0
+        """Moves with every change of the catalogue (listings cached per version)."""
+        self.listings: dict[tuple[Any, ...], list[FakeDataset]] = {}
         self.datasets = [FakeDataset(i) for i in range(datasets)]
         self.harvest_sources = [
             FakeDataset(datasets + i, harvest_source=True) for i in range(harvest_sources)
@@ -258,10 +273,12 @@ class FakePortals:
         if licence is not None:
             ds.licence = licence
         ds.changed()
+        self.version += 1
 
     def remove(self, number: int) -> None:
         """Delete one data set from the catalogue (a later full harvest marks it withdrawn)."""
         self.datasets = [d for d in self.datasets if d.number != number]
+        self.version += 1
 
 
 class _Server(ThreadingHTTPServer):
