@@ -1,4 +1,4 @@
-"""More platforms of the fake portal server: India's OGD API and Socrata's deep paging.
+"""More of the fake portal server: India's OGD API, data.gov.sg, Socrata, the fault modes.
 
 Kept apart from ``fake_portals.py`` (which routes to these) so each file stays readable.
 
@@ -13,16 +13,28 @@ Kept apart from ``fake_portals.py`` (which routes to these) so each file stays r
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from datacity_federation.testing.fake_portals import FakeDataset, _Handler
 
-__all__ = ["OGD_KEY", "SOCRATA_CAP", "ogd_record", "serve_ogd", "serve_socrata", "socrata_id"]
+__all__ = [
+    "OGD_KEY",
+    "SG_PAGE",
+    "SOCRATA_CAP",
+    "ogd_record",
+    "serve_fault",
+    "serve_ogd",
+    "serve_sg",
+    "serve_socrata",
+    "socrata_id",
+]
 
 #: The key the fake OGD API accepts (a test value, not a real key).
 OGD_KEY = "fake-ogd-key-for-tests"
 SOCRATA_CAP = 10_000
+SG_PAGE = 10
 
 
 def ogd_record(ds: FakeDataset) -> dict[str, Any]:
@@ -145,3 +157,95 @@ def serve_socrata(handler: _Handler, q: dict[str, str]) -> None:
         page = chosen[offset : offset + limit]
     body = {"results": [d.socrata() for d in page], "resultSetSize": total, "timings": {}}
     return handler._send(200, body)
+
+
+def serve_sg(handler: _Handler, seg: list[str], q: dict[str, str]) -> None:
+    """data.gov.sg v2: ``/datasets?page=N`` (10 a page), ``/datasets/{id}/metadata``."""
+    datasets = handler.fake.datasets
+    if seg == ["datasets"]:
+        page = int(q.get("page", 1))
+        pages = max(1, -(-len(datasets) // SG_PAGE))
+        chunk = datasets[(page - 1) * SG_PAGE : page * SG_PAGE]
+        return handler._send(
+            200,
+            {
+                "code": 0,
+                "data": {"datasets": [d.sg() for d in chunk], "pages": pages},
+                "errorMsg": None,
+            },
+        )
+    if len(seg) == 3 and seg[0] == "datasets" and seg[2] == "metadata":
+        for d in datasets:
+            if d.sg()["datasetId"] == seg[1]:
+                return handler._send(
+                    200,
+                    {
+                        "code": 0,
+                        "data": {
+                            **d.sg(),
+                            "description": f"About {d.title}",
+                            "collectionIds": ["1"],
+                        },
+                        "errorMsg": None,
+                    },
+                )
+        return handler._send(
+            404,
+            {
+                "code": 17,
+                "name": "DATASET_NOT_FOUND",
+                "data": None,
+                "errorMsg": "Data not found",
+            },
+        )
+    return handler._send(400, {"code": 4, "name": "ERROR_PARAMS", "data": None, "errorMsg": "Unknown path"})  # fmt: skip
+
+
+def serve_fault(handler: _Handler, name: str, seg: list[str], q: dict[str, str]) -> None:
+    """The CKAN API behind the fault ``name`` (``<mode>-<tag>``; see ``fake_portals``)."""
+    mode = name.split("-", 1)[0]
+    with handler.fake._lock:
+        handler.fake.faults[name] += 1
+        seen = handler.fake.faults[name]
+    if mode == "html":
+        page = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+        return handler._send(502, page, content_type="text/html")
+    if mode == "500" and seen == 1:
+        return handler._send(
+            500, {"success": False, "error": {"__type": "Internal Error", "message": "boom"}}
+        )
+    if mode == "429" and seen == 1:
+        return handler._send(
+            429,
+            {"success": False, "error": {"__type": "Throttled", "message": "slow down"}},
+            headers={"Retry-After": "1"},
+        )
+    if mode == "quota":
+        return handler._send(
+            429,
+            {
+                "success": False,
+                "error": {"__type": "Throttled", "message": "daily quota used up"},
+            },
+            headers={"Retry-After": "3600"},
+        )
+    if mode == "later" and int(q.get("start", 0)) > 0:
+        return handler._send(503, {"success": False, "error": {"__type": "Unavailable", "message": "try later"}})  # fmt: skip
+    if mode == "slow":
+        time.sleep(2.0)
+    if (mode == "drop" and seen == 1) or mode == "dropall":
+        handler.close_connection = True
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", "5000")
+        handler.end_headers()
+        handler.wfile.write(b'{"success": true, "result": {"count"')
+        handler.wfile.flush()
+        handler.connection.shutdown(2)
+        return None
+    if mode == "truncated":
+        return handler._send(
+            200,
+            b'{"help": "x", "success": true, "result": {"count": 3, "results": [{"name": "a"',
+        )
+    return handler._ckan(seg[-1], q)

@@ -49,7 +49,9 @@ from datacity_federation.testing.fake_platforms import (
     OGD_KEY,
     SOCRATA_CAP,
     ogd_record,
+    serve_fault,
     serve_ogd,
+    serve_sg,
     serve_socrata,
     socrata_id,
 )
@@ -58,7 +60,6 @@ __all__ = ["FakeDataset", "FakePortals", "FakePortalsProcess"]
 
 ODS_CAP = 10_000
 CKAN_ROWS_MAX = 1000
-SG_PAGE = 10
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -351,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
         if head == "ckan":
             return self._ckan(seg[-1], q)
         if head == "sg" and seg[1:4] == ["v2", "public", "api"]:
-            return self._sg(seg[4:], q)
+            return serve_sg(self, seg[4:], q)
         if head == "socrata":
             return serve_socrata(self, q)
         if head == "ogd":
@@ -365,59 +366,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return None
         if head == "faults" and len(seg) > 1:
-            return self._fault(seg[1], seg, q)
+            return serve_fault(self, seg[1], seg, q)
         return self._send(
             404, b"<html><head><title>404 Not Found</title></head></html>", content_type="text/html"
         )
-
-    # --- faults ---
-    def _fault(self, name: str, seg: list[str], q: dict[str, str]) -> None:
-        mode = name.split("-", 1)[0]
-        with self.fake._lock:
-            self.fake.faults[name] += 1
-            seen = self.fake.faults[name]
-        if mode == "html":
-            page = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
-            return self._send(502, page, content_type="text/html")
-        if mode == "500" and seen == 1:
-            return self._send(
-                500, {"success": False, "error": {"__type": "Internal Error", "message": "boom"}}
-            )
-        if mode == "429" and seen == 1:
-            return self._send(
-                429,
-                {"success": False, "error": {"__type": "Throttled", "message": "slow down"}},
-                headers={"Retry-After": "1"},
-            )
-        if mode == "quota":
-            return self._send(
-                429,
-                {
-                    "success": False,
-                    "error": {"__type": "Throttled", "message": "daily quota used up"},
-                },
-                headers={"Retry-After": "3600"},
-            )
-        if mode == "later" and int(q.get("start", 0)) > 0:
-            return self._send(503, {"success": False, "error": {"__type": "Unavailable", "message": "try later"}})  # fmt: skip
-        if mode == "slow":
-            time.sleep(2.0)
-        if (mode == "drop" and seen == 1) or mode == "dropall":
-            self.close_connection = True
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "5000")
-            self.end_headers()
-            self.wfile.write(b'{"success": true, "result": {"count"')
-            self.wfile.flush()
-            self.connection.shutdown(2)
-            return None
-        if mode == "truncated":
-            return self._send(
-                200,
-                b'{"help": "x", "success": true, "result": {"count": 3, "results": [{"name": "a"',
-            )
-        return self._ckan(seg[-1], q)
 
     # --- Opendatasoft ---
     def _ods(self, seg: list[str], q: dict[str, str], *, legacy: bool) -> None:
@@ -514,47 +466,6 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             )
         return self._send(400, {"help": help_url, "success": False, "error": {"__type": "Bad request", "message": f"Action name not known: {action}"}})  # fmt: skip
-
-    # --- data.gov.sg ---
-    def _sg(self, seg: list[str], q: dict[str, str]) -> None:
-        datasets = self.fake.datasets
-        if seg == ["datasets"]:
-            page = int(q.get("page", 1))
-            pages = max(1, -(-len(datasets) // SG_PAGE))
-            chunk = datasets[(page - 1) * SG_PAGE : page * SG_PAGE]
-            return self._send(
-                200,
-                {
-                    "code": 0,
-                    "data": {"datasets": [d.sg() for d in chunk], "pages": pages},
-                    "errorMsg": None,
-                },
-            )
-        if len(seg) == 3 and seg[0] == "datasets" and seg[2] == "metadata":
-            for d in datasets:
-                if d.sg()["datasetId"] == seg[1]:
-                    return self._send(
-                        200,
-                        {
-                            "code": 0,
-                            "data": {
-                                **d.sg(),
-                                "description": f"About {d.title}",
-                                "collectionIds": ["1"],
-                            },
-                            "errorMsg": None,
-                        },
-                    )
-            return self._send(
-                404,
-                {
-                    "code": 17,
-                    "name": "DATASET_NOT_FOUND",
-                    "data": None,
-                    "errorMsg": "Data not found",
-                },
-            )
-        return self._send(400, {"code": 4, "name": "ERROR_PARAMS", "data": None, "errorMsg": "Unknown path"})  # fmt: skip
 
 
 _SINCE = re.compile(r"modified > date'([^']+)'")
