@@ -280,14 +280,19 @@ def test_socrata_harvest_pages_past_the_offset_cap_with_scroll_id(
 
 
 @pytest.mark.parametrize(
-    ("stop", "code", "state"),
-    [(signal.SIGKILL, -signal.SIGKILL, "running"), (signal.SIGINT, 130, "failed")],
-    ids=["killed", "ctrl-c"],
+    ("stop", "code", "state", "deleted"),
+    [
+        (signal.SIGKILL, -signal.SIGKILL, "running", False),
+        (signal.SIGINT, 130, "failed", False),
+        (signal.SIGKILL, -signal.SIGKILL, "running", True),
+    ],
+    ids=["killed", "ctrl-c", "killed-then-a-deletion"],
 )
 def test_a_stopped_harvest_resumes_to_exactly_the_uninterrupted_records(
     stop: signal.Signals,
     code: int,
     state: str,
+    deleted: bool,
     tmp_path: Path,
     run_cli: RunCli,
     monkeypatch: pytest.MonkeyPatch,
@@ -321,15 +326,21 @@ def test_a_stopped_harvest_resumes_to_exactly_the_uninterrupted_records(
         assert rows(killed, "select count(*) from portal_datasets") == [(0,)]
         assert rows(killed, "select state from portal_harvests") == [(state,)]
 
+        if deleted:  # the kept pages no longer fit: the walk starts again
+            slow.remove(3)
         before = slow.requests["ogd"]
         resumed = run_cli(*args, "--db", str(killed))
         assert resumed.code == 0, resumed.err
-        assert f"resumed: {kept} pages kept from the interrupted harvest" in resumed.out
-        # probe + first page + the pages not kept
-        assert slow.requests["ogd"] - before == 2 + (9 - kept)
+        if deleted:
+            assert "resumed" not in resumed.out
+            assert slow.requests["ogd"] - before == 1 + 10
+        else:
+            assert f"resumed: {kept} pages kept from the interrupted harvest" in resumed.out
+            # probe + first page + the pages not kept
+            assert slow.requests["ogd"] - before == 2 + (9 - kept)
         assert rows(killed, "select count(*) from portal_cursor_pages") == [(0,)]
 
         assert run_cli(*args, "--db", str(whole)).code == 0
     query = "select dataset_id, content_sha256, modified from portal_datasets order by 1"
-    assert len(rows(whole, query)) == 1000
+    assert len(rows(whole, query)) == 1000 - deleted
     assert rows(killed, query) == rows(whole, query)
