@@ -171,4 +171,7 @@ def hub_feed(
 
 
 def register(app: typer.Typer) -> None:
+    from datacity_federation.cli import hub_backup
+
+    hub_backup.register(hub_app)
     app.add_typer(hub_app)

@@ -1,0 +1,93 @@
+"""Hub commands for backups and copies: ``hub export``, ``hub rebuild``, ``hub mirror``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from datacity_federation.errors import DatacityError
+
+__all__ = ["register"]
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Hub database file or URL (default: $DATACITY_HUB_DB, else ./hub.db).",
+        show_default=False,
+    ),
+]
+
+
+def hub_export(
+    folder: Annotated[Path, typer.Argument(help="Folder to write (an earlier export is updated).")],
+    db: DbOption = None,
+    token_hashes: Annotated[
+        bool,
+        typer.Option(
+            "--with-token-hashes",
+            help="Also write the cities' token hashes (keep such a backup as a secret).",
+        ),
+    ] = False,
+) -> None:
+    """Write every stored bundle (original bytes), the registry of cities and keys, and the feed
+    order to a plain folder with a manifest."""
+    from datacity_federation.cli.hub import _hub_db
+    from datacity_federation.sync.hub_export import export_hub
+    from datacity_federation.sync.hub_store import hub_engine
+
+    engine = hub_engine(_hub_db(db), create=False)
+    try:
+        report = export_hub(engine, folder, token_hashes=token_hashes)
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"exported {report.bundles} bundle(s) of {report.cities} cities of {report.network} "
+        f"to {folder} ({report.written} new file(s)"
+        + (", with token hashes)" if report.token_hashes else "; no token hash)")
+    )
+
+
+def hub_rebuild(
+    folder: Annotated[Path, typer.Argument(help="A folder written by `datacity hub export`.")],
+    db: DbOption = None,
+    tokens_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--tokens-out",
+            help="New file (0600) for the cities' new tokens, when the export holds no hashes.",
+        ),
+    ] = None,
+) -> None:
+    """Re-verify every bundle of an export and replay the chain into an empty hub database."""
+    from datacity_federation.cli.hub import _hub_db
+    from datacity_federation.sync.hub_export import read_export, rebuild_hub, write_tokens
+    from datacity_federation.sync.hub_store import hub_engine
+
+    export = read_export(folder)
+    if not export.token_hashes and tokens_out is None:
+        raise DatacityError(
+            f"{folder} holds no token hashes: the rebuilt hub gives every city a new token; "
+            "give --tokens-out FILE to receive them"
+        )
+    if tokens_out is not None and tokens_out.exists():
+        raise DatacityError(f"{tokens_out} already exists: tokens are never overwritten")
+    engine = hub_engine(_hub_db(db))
+    try:
+        report = rebuild_hub(engine, folder)
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"replayed {report.bundles} bundle(s) of {report.cities} cities of {report.network}: "
+        f"{report.cells} cells, every signature and chain verified"
+    )
+    if report.new_tokens and tokens_out is not None:
+        write_tokens(tokens_out, report.new_tokens)
+        typer.echo(f"new tokens of {len(report.new_tokens)} cities in {tokens_out} (give each city its own)")
+
+
+def register(hub_app: typer.Typer) -> None:
+    hub_app.command("export")(hub_export)
+    hub_app.command("rebuild")(hub_rebuild)
