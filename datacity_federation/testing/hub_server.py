@@ -110,7 +110,11 @@ class HubProcess:
         finally:
             if self.log is not None:
                 stderr.close()  # type: ignore[union-attr]
-        _wait(self.port)
+        try:
+            _wait(self.port, timeout=60.0)  # several workers on a busy machine start slowly
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
