@@ -16,6 +16,7 @@ Applications catch :class:`DatacityError` and nothing lower::
     │   └── DatasetNotFound    the data set does not exist (or is not visible)
     ├── ReleaseError           an anonymised release cannot be built, verified or read
     ├── HubRejected            the federation hub refused a request (HTTP status + reason)
+    ├── MirrorRefused          a mirror refused its source hub (a bundle that does not verify)
     └── ReviewError            the annual review cannot be built or rendered
 
 Every error has a one-line ``str()`` meant for a person; the CLI prints it and exits non-zero,
@@ -35,6 +36,7 @@ __all__ = [
     "DomainError",
     "HubRejected",
     "ImportRowsError",
+    "MirrorRefused",
     "PortalBadResponse",
     "PortalError",
     "PortalQueryError",
@@ -175,6 +177,21 @@ class HubRejected(DatacityError):
         self.error = error
         self.detail = detail
         super().__init__(f"hub refused (HTTP {status}, {error}): {detail}")
+
+
+class MirrorRefused(DatacityError):
+    """A mirror refused its source hub: it served a bundle whose signature, hashes or chain do
+    not verify (or not the bundle its feed names); nothing of that bundle was stored."""
+
+    def __init__(self, source: str, city: str, bundle_id: str, reason: str) -> None:
+        self.source = source
+        self.city = city
+        self.bundle_id = bundle_id
+        self.reason = reason
+        super().__init__(
+            f"source hub {source} refused: it serves bundle {bundle_id} of {city} that does "
+            f"not verify: {reason}"
+        )
 
 
 class ReviewError(DatacityError):

@@ -88,6 +88,60 @@ def hub_rebuild(
         typer.echo(f"new tokens of {len(report.new_tokens)} cities in {tokens_out} (give each city its own)")
 
 
+def hub_mirror(
+    source: Annotated[str, typer.Option("--from", help="Base URL of the hub to follow.")],
+    db: DbOption = None,
+    pin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pin", help="CITY=sha256:... a city key to fetch from the source once (repeatable)."
+        ),
+    ] = None,
+    keys_dir: Annotated[
+        Path | None, typer.Option("--keys", help="Folder of CITY.pub files to trust.")
+    ] = None,
+    follow: Annotated[
+        bool, typer.Option("--follow", help="Keep following the feed until stopped.")
+    ] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", help="Seconds between polls with --follow.")
+    ] = 5.0,
+) -> None:
+    """Copy another hub's bundles into this one, each verified against the cities' pinned keys;
+    refuse a source serving a bundle whose signature or chain does not verify."""
+    import signal
+    import threading
+
+    from datacity_federation.cli.hub import _hub_db
+    from datacity_federation.review.source import load_public_keys
+    from datacity_federation.sync.hub_mirror import mirror_hub, parse_pins
+    from datacity_federation.sync.hub_store import hub_engine
+
+    pins = parse_pins(pin or [])
+    files = load_public_keys(keys_dir) if keys_dir is not None else {}
+    if not pins and not files:
+        raise DatacityError("a mirror trusts the cities' keys only: give --pin or --keys")
+    stop = threading.Event()
+    previous = {}
+    if follow:
+        for signum in (signal.SIGTERM, signal.SIGINT):  # finish the bundle in hand, then stop
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    engine = hub_engine(_hub_db(db))
+    try:
+        report = mirror_hub(
+            engine, source, pins=pins, key_files=files, follow=follow, interval=interval, stop=stop
+        )
+    finally:
+        engine.dispose()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    typer.echo(
+        f"mirrored {source} ({report.network}): {report.stored} new bundle(s), "
+        f"{report.known} already here, cursor {report.cursor or '0'}"
+    )
+
+
 def register(hub_app: typer.Typer) -> None:
     hub_app.command("export")(hub_export)
     hub_app.command("rebuild")(hub_rebuild)
+    hub_app.command("mirror")(hub_mirror)

@@ -92,6 +92,8 @@ def snapshot(
     with engine.connect() as conn:
         for name, table in sorted(HUB_METADATA.tables.items()):
             cols = [c for c in table.columns if (name, c.name) not in skip]
+            if not cols:
+                continue
             rows = conn.execute(select(*cols)).all()
             out[name] = sorted((tuple(_plain(v) for v in r) for r in rows), key=repr)
     return out
