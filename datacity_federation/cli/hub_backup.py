@@ -85,7 +85,9 @@ def hub_rebuild(
     )
     if report.new_tokens and tokens_out is not None:
         write_tokens(tokens_out, report.new_tokens)
-        typer.echo(f"new tokens of {len(report.new_tokens)} cities in {tokens_out} (give each city its own)")
+        typer.echo(
+            f"new tokens of {len(report.new_tokens)} cities in {tokens_out} (give each city its own)"
+        )
 
 
 def hub_mirror(

@@ -71,8 +71,12 @@ def _iso(at: datetime) -> str:
     return at.isoformat()
 
 
-def _time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _maybe_time(text: str | None) -> datetime | None:
+    return None if text is None else _time(text)
 
 
 def _sha(data: bytes) -> str:
@@ -103,10 +107,12 @@ def export_hub(engine: Engine, out_dir: Path, *, token_hashes: bool = False) -> 
     with Session(engine) as s:
         meta = s.get(HubMeta, "network")
         if meta is None:
-            raise DatacityError("this database holds no hub (no network recorded): nothing to export")
+            raise DatacityError(
+                "this database holds no hub (no network recorded): nothing to export"
+            )
         network = meta.value
         feed = list(s.exec(select(HubFeed).order_by(HubFeed.cursor)))  # type: ignore[arg-type]
-        cities = list(s.exec(select(HubCity).order_by(HubCity.city)))  # type: ignore[arg-type]
+        cities = list(s.exec(select(HubCity).order_by(HubCity.city)))
         keys = list(s.exec(select(HubKey).order_by(HubKey.city, HubKey.added_at)))  # type: ignore[arg-type]
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / MANIFEST
@@ -290,7 +296,8 @@ def rebuild_hub(engine: Engine, folder: Path) -> RebuildReport:
     _restore(engine, export, report)
     with Session(engine) as s:
         report.cells = int(s.exec(select(func.count()).select_from(HubCell)).one())
-        rebuilt = [(f.cursor, f.bundle_id) for f in s.exec(select(HubFeed).order_by(HubFeed.cursor))]  # type: ignore[arg-type]
+        feed = s.exec(select(HubFeed).order_by(HubFeed.cursor))  # type: ignore[arg-type]
+        rebuilt = [(f.cursor, f.bundle_id) for f in feed]
     if rebuilt != [(int(e["cursor"]), e["bundle_id"]) for e in export.feed]:
         raise DatacityError("the rebuilt feed differs from the exported one (cursors or order)")
     report.cities = len(export.registry)
@@ -343,14 +350,14 @@ def _restore(engine: Engine, export: Export, report: RebuildReport) -> None:
                 [{"b_cursor": int(e["cursor"]), "b_at": _time(e["at"])} for e in export.feed],
             )
         for season in s.exec(select(HubSeason)):
-            season.updated_at = _time(times[season.bundle_id]["received_at"]) or season.updated_at
+            season.updated_at = _time(times[season.bundle_id]["received_at"])
             s.add(season)
         for c in export.registry:
             for k in c["keys"]:
                 s.execute(
                     update(HubKey)
-                    .where(HubKey.fingerprint == k["fingerprint"])  # type: ignore[arg-type]
-                    .values(active=bool(k["active"]), revoked_at=_time(k["revoked_at"]))
+                    .where(HubKey.fingerprint == k["fingerprint"])
+                    .values(active=bool(k["active"]), revoked_at=_maybe_time(k["revoked_at"]))
                 )
             if export.token_hashes and c.get("token_hash"):
                 token_hash = str(c["token_hash"])
@@ -359,7 +366,7 @@ def _restore(engine: Engine, export: Export, report: RebuildReport) -> None:
                 report.new_tokens[c["city"]] = token
                 token_hash = hash_token(token)
             s.execute(
-                update(HubCity).where(HubCity.city == c["city"]).values(token_hash=token_hash)  # type: ignore[arg-type]
+                update(HubCity).where(HubCity.city == c["city"]).values(token_hash=token_hash)
             )
         s.commit()
 

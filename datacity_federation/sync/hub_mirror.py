@@ -64,7 +64,9 @@ def parse_pins(values: Sequence[str]) -> dict[str, list[str]]:
 
 def _register_key(s: Session, city: str, key: Ed25519PublicKey) -> bool:
     if s.get(HubCity, city) is None:
-        s.add(HubCity(city=city, token_hash="mirror-" + secrets.token_hex(16), created_at=now_utc()))
+        s.add(
+            HubCity(city=city, token_hash="mirror-" + secrets.token_hex(16), created_at=now_utc())
+        )
         s.flush()
     fp = fingerprint(key)
     known = s.get(HubKey, fp)
@@ -207,7 +209,9 @@ def _apply(
             got = ingest(engine, city=city, token=tokens[city], body=data)
         except HubRejected as exc:
             _save_cursor(engine, report.source, report.cursor)
-            raise MirrorRefused(report.source, city, bundle_id, f"{exc.error}: {exc.detail}") from None
+            raise MirrorRefused(
+                report.source, city, bundle_id, f"{exc.error}: {exc.detail}"
+            ) from None
         if got.bundle_id != bundle_id or got.seq != int(item["seq"]):
             _save_cursor(engine, report.source, report.cursor)
             raise MirrorRefused(

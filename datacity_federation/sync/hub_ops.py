@@ -111,7 +111,7 @@ class HubOps:
             from prometheus_client import multiprocess
 
             registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)
+            multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
             registry.register(_StoreCollector(self.engine))
             return generate_latest(registry)
         return generate_latest(self.registry)
@@ -216,7 +216,7 @@ def install_operations(app: FastAPI, engine: Engine, *, drain_seconds: float = 3
     """Add logging, metrics, health, the keys endpoint and draining to the hub ``app``."""
     ops = HubOps(engine)
     app.state.ops = ops
-    app.add_middleware(_Observe, ops=ops)  # type: ignore[arg-type]
+    app.add_middleware(_Observe, ops=ops)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
@@ -245,7 +245,7 @@ def install_operations(app: FastAPI, engine: Engine, *, drain_seconds: float = 3
     @app.get("/api/v1/keys", summary="Every city's public keys (pin them by fingerprint)")
     def keys() -> dict[str, Any]:
         with Session(engine) as s:
-            rows = s.exec(select(HubKey).order_by(HubKey.city, HubKey.fingerprint)).all()  # type: ignore[arg-type]
+            rows = s.exec(select(HubKey).order_by(HubKey.city, HubKey.fingerprint)).all()
         cities: dict[str, list[dict[str, Any]]] = {}
         for k in rows:
             cities.setdefault(k.city, []).append(

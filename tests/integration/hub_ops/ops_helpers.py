@@ -63,7 +63,9 @@ def fill(url: str) -> tuple[dict[str, str], Chains]:
         push(engine, tokens, "paris", chains.next("paris", 2, seed=5))  # a correction
         push(engine, tokens, "barcelona", chains.next("barcelona", 1, action=Action.RETRACT))
         rotate_key(engine, city="singapore", public_key=NEW_KEY.public_key())
-        revoke_key(engine, city="singapore", key_fingerprint=fingerprint(KEYS["singapore"].public_key()))
+        revoke_key(
+            engine, city="singapore", key_fingerprint=fingerprint(KEYS["singapore"].public_key())
+        )
         chains.keys["singapore"] = NEW_KEY
         push(engine, tokens, "singapore", chains.next("singapore", 4))
     finally:

@@ -171,7 +171,7 @@ def test_rebuild_refuses_a_database_that_is_not_empty(tmp_path: Path) -> None:
 def test_rebuild_refuses_a_folder_without_manifest(tmp_path: Path) -> None:
     engine = hub_engine(str(tmp_path / "rebuilt.db"))
     try:
-        with pytest.raises(DatacityError, match="no manifest.json"):
+        with pytest.raises(DatacityError, match=r"no manifest\.json"):
             rebuild_hub(engine, tmp_path)
     finally:
         engine.dispose()

@@ -75,7 +75,9 @@ def test_metrics_after_accepted_and_refused_pushes_match_the_counts(
 
         def push(city: str, data: bytes, token: str | None) -> int:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            return http.post(f"/api/v1/cities/{city}/bundles", content=data, headers=headers).status_code
+            return http.post(
+                f"/api/v1/cities/{city}/bundles", content=data, headers=headers
+            ).status_code
 
         statuses = [
             push("paris", p1, tokens["paris"]),  # stored
@@ -94,7 +96,10 @@ def test_metrics_after_accepted_and_refused_pushes_match_the_counts(
         cells = conn.execute(sql("SELECT count(*) FROM hub_cell")).scalar_one()
     engine.dispose()
     samples = _samples(text)
-    got = {o: _requests(samples, o) for o in ("stored", "known", "conflict", "unauthorized", "bad_signature")}
+    got = {
+        o: _requests(samples, o)
+        for o in ("stored", "known", "conflict", "unauthorized", "bad_signature")
+    }
     assert got == {"stored": 3, "known": 1, "conflict": 1, "unauthorized": 1, "bad_signature": 1}
     assert samples[("datacity_hub_ingest_seconds_count", (("outcome", "stored"),))] == 3
     assert samples[("datacity_hub_bundles", ())] == 3

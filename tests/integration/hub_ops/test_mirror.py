@@ -45,7 +45,9 @@ LOCAL = frozenset(
 )
 
 
-def _state(url: str, skip: frozenset[tuple[str, str]] = LOCAL) -> dict[str, list[tuple[object, ...]]]:
+def _state(
+    url: str, skip: frozenset[tuple[str, str]] = LOCAL
+) -> dict[str, list[tuple[object, ...]]]:
     engine = hub_engine(url)
     try:
         return snapshot(engine, skip=skip)
@@ -156,7 +158,9 @@ def _bad_source(good: str, bad: str, how: str) -> tuple[str, int]:
                     text("UPDATE hub_bundle SET data = :d WHERE bundle_id = :b"),
                     {"d": spoiled[how](), "b": victim.bundle_id},
                 )
-        return victim.bundle_id, sum(1 for e in entries if e.cursor < victim.cursor) - (how == "gap")
+        return victim.bundle_id, sum(1 for e in entries if e.cursor < victim.cursor) - (
+            how == "gap"
+        )
     finally:
         engine.dispose()
 
@@ -174,7 +178,9 @@ def _forged_same_id(data: bytes) -> bytes:
     env = json.loads(members["envelope.json"])
     payload = base64.b64decode(env["payload"])
     sig = KEYS["paris"].sign(pae(PAYLOAD_TYPE, payload))
-    env["signatures"] = [{"keyid": env["signatures"][0]["keyid"], "sig": base64.b64encode(sig).decode()}]
+    env["signatures"] = [
+        {"keyid": env["signatures"][0]["keyid"], "sig": base64.b64encode(sig).decode()}
+    ]
     members["envelope.json"] = canonical_json(env)
     return _zip(list(members.items()))
 
@@ -230,7 +236,7 @@ def test_mirror_refuses_keys_that_do_not_match_the_pins(tmp_path: Path) -> None:
     wrong = {"paris": [fingerprint(KEYS["barcelona"].public_key())]}
     try:
         with hub_in_thread(good) as base:
-            with pytest.raises(DatacityError, match="serves no key sha256:[0-9a-f]+ for paris"):
+            with pytest.raises(DatacityError, match=r"serves no key sha256:[0-9a-f]+ for paris"):
                 mirror_hub(mirror, base, pins=wrong)
             with pytest.raises(DatacityError, match="names city 'paris', which has no pinned key"):
                 mirror_hub(mirror, base, pins={"barcelona": PINS["barcelona"]})
