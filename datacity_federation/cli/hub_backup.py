@@ -38,7 +38,10 @@ def hub_export(
     from datacity_federation.sync.hub_export import export_hub
     from datacity_federation.sync.hub_store import hub_engine
 
-    engine = hub_engine(_hub_db(db), create=False)
+    url = _hub_db(db)
+    if "://" not in url and not Path(url).is_file():
+        raise DatacityError(f"hub database {url}: no such file")
+    engine = hub_engine(url, create=False)
     try:
         report = export_hub(engine, folder, token_hashes=token_hashes)
     finally:

@@ -33,9 +33,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
-from datacity_federation.errors import DatacityError, HubRejected
+from datacity_federation.errors import DatacityError, HubRejected, ReleaseError
 from datacity_federation.sync.hub_ingest import hash_token, ingest, init_hub
 from datacity_federation.sync.hub_store import (
     HubBundle,
@@ -46,6 +47,7 @@ from datacity_federation.sync.hub_store import (
     HubMeta,
     HubSeason,
 )
+from datacity_federation.sync.keys import fingerprint, public_key_from_hex
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -104,16 +106,19 @@ def export_hub(engine: Engine, out_dir: Path, *, token_hashes: bool = False) -> 
     The feed is read first and only the bundles it names are written, so an export taken while
     cities push is a consistent prefix of the hub's history.
     """
-    with Session(engine) as s:
-        meta = s.get(HubMeta, "network")
-        if meta is None:
-            raise DatacityError(
-                "this database holds no hub (no network recorded): nothing to export"
-            )
-        network = meta.value
-        feed = list(s.exec(select(HubFeed).order_by(HubFeed.cursor)))  # type: ignore[arg-type]
-        cities = list(s.exec(select(HubCity).order_by(HubCity.city)))
-        keys = list(s.exec(select(HubKey).order_by(HubKey.city, HubKey.added_at)))  # type: ignore[arg-type]
+    try:
+        with Session(engine) as s:
+            meta = s.get(HubMeta, "network")
+            feed = list(s.exec(select(HubFeed).order_by(HubFeed.cursor)))  # type: ignore[arg-type]
+            cities = list(s.exec(select(HubCity).order_by(HubCity.city)))
+            keys = list(s.exec(select(HubKey).order_by(HubKey.city, HubKey.added_at)))  # type: ignore[arg-type]
+    except SQLAlchemyError as exc:
+        raise DatacityError(
+            f"cannot read a hub in this database ({type(exc).__name__}): nothing to export"
+        ) from None
+    if meta is None:
+        raise DatacityError("this database holds no hub (no network recorded): nothing to export")
+    network = meta.value
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / MANIFEST
     if manifest_path.exists():
@@ -318,6 +323,15 @@ def _register(engine: Engine, registry: list[dict[str, Any]]) -> None:
         s.flush()
         for c in registry:
             for k in c["keys"]:
+                try:
+                    key = public_key_from_hex(str(k["public_key"]))
+                except ReleaseError as exc:
+                    raise DatacityError(f"{CITIES}: city {c['city']}: {exc}") from None
+                if fingerprint(key) != k["fingerprint"]:
+                    raise DatacityError(
+                        f"{CITIES}: city {c['city']}: key {k['fingerprint']} is not the "
+                        "fingerprint of the key it lists"
+                    )
                 s.add(
                     HubKey(
                         fingerprint=k["fingerprint"],

@@ -205,3 +205,37 @@ def test_cli_export_then_rebuild_writes_new_tokens_0600(tmp_path: Path, run_cli:
     finally:
         engine.dispose()
     assert NETWORK in done.out
+
+
+def test_cli_export_refuses_a_missing_or_foreign_database(tmp_path: Path, run_cli: RunCli) -> None:
+    missing = run_cli("hub", "export", str(tmp_path / "out"), "--db", str(tmp_path / "no.db"))
+    assert (missing.code, missing.err.strip()) == (
+        1,
+        f"datacity: error: hub database {tmp_path / 'no.db'}: no such file",
+    )
+    foreign = tmp_path / "foreign.db"
+    import sqlite3
+
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
+    got = run_cli("hub", "export", str(tmp_path / "out"), "--db", str(foreign))
+    assert got.code == 1
+    assert "cannot read a hub in this database" in got.err
+
+
+def test_rebuild_refuses_a_registry_whose_fingerprint_is_not_its_key(tmp_path: Path) -> None:
+    folder = _exported(tmp_path)
+    registry = json.loads((folder / "cities.json").read_text())
+    registry[0]["keys"][0]["public_key"] = registry[1]["keys"][0]["public_key"]
+    data = json.dumps(registry).encode()
+    (folder / "cities.json").write_bytes(data)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    from datacity_federation.sync.hub_export import _sha
+
+    manifest["cities_file"]["sha256"] = _sha(data)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    engine = hub_engine(str(tmp_path / "rebuilt.db"))
+    try:
+        with pytest.raises(DatacityError, match="is not the fingerprint of the key it lists"):
+            rebuild_hub(engine, folder)
+    finally:
+        engine.dispose()
