@@ -17,7 +17,9 @@ Applications catch :class:`DatacityError` and nothing lower::
     ├── ReleaseError           an anonymised release cannot be built, verified or read
     ├── HubRejected            the federation hub refused a request (HTTP status + reason)
     ├── MirrorRefused          a mirror refused its source hub (a bundle that does not verify)
-    └── ReviewError            the annual review cannot be built or rendered
+    ├── ReviewError            the annual review cannot be built or rendered
+    └── LanguageError          an unknown language tag, an unreadable catalogue, or words that
+                               would fall back to English under --strict-lang
 
 Every error has a one-line ``str()`` meant for a person; the CLI prints it and exits non-zero,
 never with a traceback.
@@ -36,6 +38,7 @@ __all__ = [
     "DomainError",
     "HubRejected",
     "ImportRowsError",
+    "LanguageError",
     "MirrorRefused",
     "PortalBadResponse",
     "PortalError",
@@ -196,3 +199,7 @@ class MirrorRefused(DatacityError):
 
 class ReviewError(DatacityError):
     """The annual review cannot be built or rendered."""
+
+
+class LanguageError(DatacityError):
+    """An unknown language tag, an unreadable catalogue, or (strict) words that fall back."""

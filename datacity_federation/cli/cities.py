@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from datacity_federation.cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
 from datacity_federation.errors import DatacityError
 
 __all__ = ["register"]
@@ -94,11 +95,12 @@ def timeline(
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Language of the dates (default: the city's first)."),
+        typer.Option("--lang", help="Locale, pt-BR or pt_BR (default: the city's first language)."),
     ] = None,
     cities_dir: Annotated[
         Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
     ] = None,
+    strict_lang: StrictLang = False,
 ) -> None:
     """Print a season's phases with their dates and mark the phase running on the day."""
     from datacity_federation.cli.render import print_timeline
@@ -106,7 +108,15 @@ def timeline(
 
     found = resolve_city(city=city, cities_dir=cities_dir)
     day = _parse_day(on, "--on") if on else datetime.now(ZoneInfo(found.timezone)).date()
-    print_timeline(timeline_view(city=found, on=day, season_id=season, lang=lang))
+    view = timeline_view(
+        city=found,
+        on=day,
+        season_id=season,
+        lang=checked_tags([lang])[0] if lang else None,
+        catalogs=catalogs(cities_dir, strict_lang),
+    )
+    warn_fallbacks([view.translator])
+    print_timeline(view)
 
 
 def schema(

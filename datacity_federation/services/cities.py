@@ -20,8 +20,9 @@ from datacity_federation.domain.base import format_loc
 from datacity_federation.domain.city import City
 from datacity_federation.domain.federation import FederationSettings
 from datacity_federation.domain.season import Season
-from datacity_federation.domain.vocab import PHASE_LABELS, Phase, PortalKind, label
+from datacity_federation.domain.vocab import PHASE_LABELS, Phase, PortalKind
 from datacity_federation.errors import ConfigError, ConfigProblem, DatacityError
+from datacity_federation.i18n import Catalogs, Translator
 
 __all__ = [
     "CheckReport",
@@ -128,8 +129,13 @@ class TimelineView:
     city: City
     season: Season
     on: date
-    lang: str
+    translator: Translator
     lines: tuple[PhaseLine, ...]
+
+    @property
+    def lang(self) -> str:
+        """The locale of the view (BCP 47)."""
+        return self.translator.tag
 
 
 def _season_for(city: City, on: date) -> Season:
@@ -141,9 +147,15 @@ def _season_for(city: City, on: date) -> Season:
 
 
 def timeline_view(
-    *, city: City, on: date, season_id: str | None = None, lang: str | None = None
+    *,
+    city: City,
+    on: date,
+    season_id: str | None = None,
+    lang: str | None = None,
+    catalogs: Catalogs | None = None,
 ) -> TimelineView:
-    """The phases of ``season_id`` (default: the season running on ``on``, else the latest)."""
+    """The phases of ``season_id`` (default: the season running on ``on``, else the latest), in
+    ``lang`` (default: the city's first language) with words from ``catalogs``."""
     if not city.seasons:
         raise DatacityError(f"city {city.id} declares no season")
     if season_id is None:
@@ -154,12 +166,12 @@ def timeline_view(
             known = ", ".join(s.id for s in city.seasons)
             raise DatacityError(f"city {city.id} has no season {season_id!r} (known: {known})")
         season = found
-    language = lang or city.default_language
+    translator = (catalogs or Catalogs()).translator(lang or city.default_language)
     current = season.phase_on(on)
     lines = tuple(
         PhaseLine(
             phase=span.phase,
-            label=label(PHASE_LABELS, span.phase, language),
+            label=translator.label(PHASE_LABELS, span.phase),
             start=span.start,
             end=span.end,
             current=span.phase is current,
@@ -167,7 +179,7 @@ def timeline_view(
         )
         for span in season.timeline()
     )
-    return TimelineView(city=city, season=season, on=on, lang=language, lines=lines)
+    return TimelineView(city=city, season=season, on=on, translator=translator, lines=lines)
 
 
 def new_city_file(

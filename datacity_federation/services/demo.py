@@ -102,6 +102,7 @@ def run_demo(
     from datacity_federation.review.source import load_public_keys, snapshot_from_hub_url
     from datacity_federation.services.demo_data import sample_federation_folder
     from datacity_federation.services.hub_server import serving
+    from datacity_federation.services.i18n import federation_catalogs
     from datacity_federation.services.review import (
         federation_review,
         review_languages,
@@ -180,7 +181,8 @@ def run_demo(
         review = federation_review(snapshot=snapshot, federation=federation, year=year, on=day)
         languages = review_languages(federation=federation)
         progress(f"review {year} in {', '.join(languages)}")
-        files = write_review(review=review, out=out, languages=languages)
+        books = federation_catalogs(cities_dir=cities_dir or default_cities_dir())
+        files = write_review(review=review, out=out, languages=languages, catalogs=books)
     return DemoReport(
         year=year,
         cities=tuple(c.id for c in federation.cities),
