@@ -221,8 +221,19 @@ class Catalogs:
         return translator
 
     def translators(self, tags: Sequence[str]) -> list[Translator]:
-        """One translator per tag, in order (see :meth:`translator`)."""
-        return [self.translator(tag) for tag in tags]
+        """One translator per tag, in order (see :meth:`translator`); when strict, one
+        :class:`LanguageError` names every language that would fall back."""
+        made, refused = [], []
+        for tag in tags:
+            try:
+                made.append(self.translator(tag))
+            except LanguageError as exc:
+                if not self.strict:
+                    raise
+                refused.append(str(exc))
+        if refused:
+            raise LanguageError("; ".join(refused))
+        return made
 
 
 def _chain(items: Sequence[gettext.NullTranslations]) -> gettext.NullTranslations:

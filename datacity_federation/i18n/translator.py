@@ -106,10 +106,12 @@ class Translator:
         else:
             what = f"{missing} of {self.status.total} messages are not translated for {self.tag!r}"
         if strict:
-            return (
-                f"{what} and --strict-lang is set; add or complete it with "
-                f"'datacity i18n init {self.tag}' (see docs/i18n.md)"
+            how = (
+                f"complete it ('datacity i18n status {self.tag} --missing')"
+                if self.status.files
+                else f"add it with 'datacity i18n init {self.tag}'"
             )
+            return f"{what} and --strict-lang is set; {how} (see docs/i18n.md)"
         how = (
             f"see 'datacity i18n status {self.tag}'"
             if self.status.files

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from datacity_federation.domain.federation import Federation
 from datacity_federation.errors import DatacityError
+from datacity_federation.i18n import Catalogs
 
 __all__ = ["DemoReport", "run_demo"]
 
@@ -94,8 +95,13 @@ def run_demo(
     seed: int = 2015,
     today: date | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    catalogs: Catalogs | None = None,
 ) -> DemoReport:
-    """Run the federation end to end on sample data; write the review into ``out``."""
+    """Run the federation end to end on sample data; write the review into ``out``.
+
+    ``catalogs``: where the review's words come from (default: the federation's own folder, then
+    the shipped catalogues); checked before any work, so a strict set refuses at once.
+    """
     from datacity_federation.config.loader import load_federation
     from datacity_federation.config.resources import default_cities_dir
     from datacity_federation.privacy.rules import PROFILES
@@ -128,6 +134,8 @@ def run_demo(
             source=cities_dir or default_cities_dir(), dest=work / "cities", seed=seed
         )
         federation = load_federation(folder)
+        books = catalogs or federation_catalogs(cities_dir=cities_dir or default_cities_dir())
+        books.translators(review_languages(federation=federation))  # refuses now, if strict
         network = federation.network
         profile = PROFILES[federation.settings.defaults.disclosure_profile]
         keys = work / "keys"
@@ -181,7 +189,6 @@ def run_demo(
         review = federation_review(snapshot=snapshot, federation=federation, year=year, on=day)
         languages = review_languages(federation=federation)
         progress(f"review {year} in {', '.join(languages)}")
-        books = federation_catalogs(cities_dir=cities_dir or default_cities_dir())
         files = write_review(review=review, out=out, languages=languages, catalogs=books)
     return DemoReport(
         year=year,

@@ -213,3 +213,12 @@ def test_money_places_the_symbol_as_each_locale_does() -> None:
     assert fr.money(Decimal(1234), "EUR", whole=True) == "1\u202f234\xa0€"
     assert ca.money(Decimal(1234), "EUR", whole=True).endswith("€")
     assert ar.money(Decimal(1234), "EUR", whole=True).endswith("€")
+
+
+def test_city_files_read_posix_language_spelling_as_bcp47() -> None:
+    from pydantic import TypeAdapter
+
+    from datacity_federation.domain.base import LanguageTag, LocalizedText
+
+    assert TypeAdapter(LanguageTag).validate_python("pt_BR") == "pt-BR"
+    assert TypeAdapter(LocalizedText).validate_python({"zh_Hans": "新加坡"}) == {"zh-Hans": "新加坡"}
