@@ -261,3 +261,18 @@ def test_deploy_guide_systemd_units_start_stop_and_back_up(
     assert [f.name for f in folders] == [time.strftime("%Y-%m-%d")]
     assert (folders[0] / "manifest.json").is_file()
     shutil.rmtree(tmp_path / "backups")
+
+
+def test_deploy_guide_nginx_site_matches_what_the_hub_trusts_and_accepts() -> None:
+    from datacity_federation.sync.bundle import MAX_BUNDLE_BYTES
+
+    text = GUIDE.read_text(encoding="utf-8")
+    site = _blocks(text, "nginx")[0]
+    headers = set(re.findall(r"proxy_set_header (\S+)", site))
+    assert {"X-Forwarded-For", "X-Forwarded-Proto"} <= headers  # what --proxy-headers reads
+    size = re.search(r"client_max_body_size (\d+)m;", site)
+    assert size is not None and int(size.group(1)) * 1024 * 1024 > MAX_BUNDLE_BYTES
+    serve = _unit(text, 0)["ExecStart"][0]
+    ports = set(re.findall(r"proxy_pass http://127\.0\.0\.1:(\d+);", site))
+    assert ports == {re.search(r"--port (\d+)", serve).group(1)}  # type: ignore[union-attr]
+    assert "--proxy-headers" in serve and "--forwarded-allow-ips 127.0.0.1" in serve
