@@ -144,13 +144,25 @@ class _Observe:
         start = time.perf_counter()
         status = 500
         body = bytearray()
+        recorded = False
+
+        def record() -> None:
+            nonlocal recorded
+            if not recorded:
+                recorded = True
+                self._record(scope, status, bytes(body), time.perf_counter() - start)
 
         async def observed(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-            elif message["type"] == "http.response.body" and status >= 400:
-                body.extend(message.get("body", b"")[: _ERROR_BODY_CAP - len(body)])
+            elif message["type"] == "http.response.body":
+                if status >= 400:
+                    body.extend(message.get("body", b"")[: _ERROR_BODY_CAP - len(body)])
+                if not message.get("more_body", False):
+                    # Counted and logged before the client can see the answer: a scrape or a log
+                    # read that follows a response always includes it.
+                    record()
             await send(message)
 
         is_push = scope["method"] == "POST" and scope["path"].endswith("/bundles")
@@ -161,7 +173,7 @@ class _Observe:
         finally:
             if is_push:
                 self.ops.inflight -= 1
-            self._record(scope, status, bytes(body), time.perf_counter() - start)
+            record()
 
     def _record(self, scope: Scope, status: int, body: bytes, elapsed: float) -> None:
         found = scope.get("route")
