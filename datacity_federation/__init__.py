@@ -42,6 +42,7 @@ from datacity_federation.errors import (
     DomainError,
     HubRejected,
     ImportRowsError,
+    LanguageError,
     MirrorRefused,
     PortalBadResponse,
     PortalError,
@@ -54,11 +55,13 @@ from datacity_federation.errors import (
     StoreError,
     TransitionError,
 )
+from datacity_federation.i18n import Catalogs, Formatter, Translator
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ApplicationStatus",
+    "Catalogs",
     "Challenge",
     "City",
     "ConfigError",
@@ -70,9 +73,11 @@ __all__ = [
     "DomainError",
     "Federation",
     "FederationSettings",
+    "Formatter",
     "HubRejected",
     "ImportRowsError",
     "KPI",
+    "LanguageError",
     "MirrorRefused",
     "Outcome",
     "Partner",
@@ -95,6 +100,7 @@ __all__ = [
     "StoreError",
     "Theme",
     "TransitionError",
+    "Translator",
     "__version__",
     "city_schema",
     "default_cities_dir",

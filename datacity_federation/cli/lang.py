@@ -39,8 +39,12 @@ def forget_warnings() -> None:
 def warn_fallbacks(translators: Iterable[Translator]) -> None:
     """Say once per language and command, on stderr, which words fall back to English."""
     for tr in translators:
-        if tr.fallback and tr.tag not in _warned:
-            _warned.add(tr.tag)
+        if tr.tag in _warned:
+            continue
+        _warned.add(tr.tag)
+        for bad in tr.status.invalid:
+            typer.echo(f"warning: {bad}", err=True)
+        if tr.fallback:
             typer.echo(f"warning: {tr.fallback_message()}", err=True)
 
 
