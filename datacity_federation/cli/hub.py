@@ -43,8 +43,28 @@ def hub_serve(
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest accepted bundle.")] = 2
     * 1024
     * 1024,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Trust X-Forwarded-For/-Proto from --forwarded-allow-ips (behind a reverse proxy).",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips", help="Comma-separated proxy addresses to trust, or '*'."
+        ),
+    ] = "127.0.0.1",
+    graceful_timeout: Annotated[
+        int,
+        typer.Option(
+            "--graceful-timeout",
+            help="Seconds a shutdown waits for requests in flight (pushes finish or are refused).",
+        ),
+    ] = 30,
 ) -> None:
-    """Serve the hub's HTTP API (OpenAPI at /docs and /openapi.json)."""
+    """Serve the hub's HTTP API (OpenAPI at /docs and /openapi.json, metrics at /metrics)."""
     import uvicorn
 
     from datacity_federation.sync.hub import DB_ENV, MAX_ENV
@@ -57,6 +77,8 @@ def hub_serve(
     engine.dispose()
     os.environ[DB_ENV] = url
     os.environ[MAX_ENV] = str(max_bytes)
+    if workers > 1:
+        _metrics_dir()
     typer.echo(f"hub for {served} on http://{host}:{port} (database {url})")
     uvicorn.run(
         "datacity_federation.sync.hub:app_from_env",
@@ -65,7 +87,28 @@ def hub_serve(
         port=port,
         workers=workers,
         log_level="warning",
+        access_log=False,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        timeout_graceful_shutdown=graceful_timeout,
     )
+
+
+def _metrics_dir() -> None:
+    """Several workers share their metrics through files (prometheus-client's multiprocess
+    mode): in $PROMETHEUS_MULTIPROC_DIR when set (emptied now: it holds one run's counts), else in
+    a new temporary folder."""
+    import tempfile
+
+    from datacity_federation.sync.hub_ops import MULTIPROC_ENV
+
+    folder = os.environ.get(MULTIPROC_ENV)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for old in Path(folder).glob("*.db"):
+            old.unlink()
+    else:
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="datacity-hub-metrics-")
 
 
 def _default_network() -> str | None:
@@ -171,4 +214,7 @@ def hub_feed(
 
 
 def register(app: typer.Typer) -> None:
+    from datacity_federation.cli import hub_backup
+
+    hub_backup.register(hub_app)
     app.add_typer(hub_app)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = ["HubProcess", "free_port", "hub_in_thread", "hub_process"]
 
@@ -70,6 +71,11 @@ class HubProcess:
     port: int
     workers: int = 1
     network: str = "c40-datacity"
+    args: tuple[str, ...] = ()
+    """More ``hub serve`` options (``--proxy-headers``...)."""
+    log: Path | None = None
+    """A file that receives the server's stderr (its JSON access log), appended to."""
+    env: dict[str, str] | None = None
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -91,11 +97,24 @@ class HubProcess:
             str(self.workers),
             "--network",
             self.network,
+            *self.args,
         ]
-        self.process = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ}
-        )
-        _wait(self.port)
+        stderr = self.log.open("ab") if self.log is not None else subprocess.DEVNULL
+        try:
+            self.process = subprocess.Popen(
+                cmd,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                env={**os.environ, **(self.env or {})},
+            )
+        finally:
+            if self.log is not None:
+                stderr.close()  # type: ignore[union-attr]
+        try:
+            _wait(self.port, timeout=60.0)  # several workers on a busy machine start slowly
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -109,8 +128,15 @@ class HubProcess:
 
 
 @contextmanager
-def hub_process(db_url: str, *, workers: int = 1) -> Iterator[HubProcess]:
-    hub = HubProcess(db_url, free_port(), workers)
+def hub_process(
+    db_url: str,
+    *,
+    workers: int = 1,
+    args: tuple[str, ...] = (),
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[HubProcess]:
+    hub = HubProcess(db_url, free_port(), workers, args=args, log=log, env=env)
     hub.start()
     try:
         yield hub

@@ -69,7 +69,7 @@ def test_r0005_re_keys_ids_derived_from_an_address(season_1: Engine) -> None:
 
     random_id = person_of(season_1, EMAIL)
     derived = old_derived_id("paris", EMAIL)
-    downgrade(season_1, "r0003_portals")
+    downgrade(season_1, "r0004_portal_cursors")
     people, apps, events = table(t.PersonRow), table(t.ApplicationRow), table(t.AuditEventRow)
     with season_1.begin() as conn:  # the store as an earlier import left it
         row = conn.execute(select(people).where(people.c.id == random_id)).mappings().one()

@@ -11,7 +11,7 @@ The downgrade keeps the random ids: the old ones cannot be recomputed for erased
 is the point), and every earlier revision takes an id as opaque text.
 
 Revision ID: r0005_keyed_person_ids
-Revises: r0003_portals
+Revises: r0004_portal_cursors
 Create Date: 2026-12-06 23:55:00
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r0005_keyed_person_ids"
-down_revision = "r0003_portals"
+down_revision = "r0004_portal_cursors"
 branch_labels = None
 depends_on = None
 
