@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sync_helpers import PARIS_KEY, Hub, snapshot
 
 from datacity_federation.errors import HubRejected
-from datacity_federation.sync.bundle import datapackage, pae
+from datacity_federation.sync.bundle import datapackage, datapackage_name, pae
 from datacity_federation.sync.hub_ingest import Accepted, ingest, revoke_key
 from datacity_federation.sync.keys import fingerprint
 from datacity_federation.sync.manifest import PAYLOAD_TYPE, canonical_json, sha256_hex
@@ -26,13 +26,19 @@ HEADER = "city,season,metric,theme,dim,value,unit,status\r\n"
 GOOD_ROW = "paris,s1,applications,all,,12,count,F\r\n"
 
 
-def zip_of(members: list[tuple[str, bytes]], *, mode: int = stat.S_IFREG | 0o644) -> bytes:
+def zip_of(
+    members: list[tuple[str, bytes]],
+    *,
+    mode: int = stat.S_IFREG | 0o644,
+    compress: int = zipfile.ZIP_STORED,
+) -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(buf, "w") as zf:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.create_system = 3
             info.external_attr = mode << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = compress
             zf.writestr(info, data)
     return buf.getvalue()
 
@@ -46,7 +52,8 @@ def craft(
 ) -> bytes:
     """A bundle signed by ``key`` whose members hash correctly, with any content."""
     cells = cells_csv.encode()
-    dp = datapackage(name="x", cells_sha256=sha256_hex(cells))
+    where = (manifest.get("city", "paris"), manifest.get("scope", {}).get("season", "s1"))
+    dp = datapackage(name=datapackage_name(*where), cells_sha256=sha256_hex(cells))
     body: dict[str, Any] = {
         "format": "datacity-release",
         "major": 1,
@@ -144,11 +151,21 @@ def test_missing_member_is_refused(hub: Hub) -> None:
     refused(hub, zip_of([(n, good.read(n)) for n in good.namelist()[:2]]), 400, "unexpected_member")
 
 
-def test_zip_bomb_is_refused(hub: Hub) -> None:
-    bomb = HEADER + "0" * (9 * 1024 * 1024)
-    body = craft(bomb)
+def test_zip_bomb_is_refused_without_decompressing(hub: Hub) -> None:
+    good = zipfile.ZipFile(io.BytesIO(craft()))
+    members = [(n, good.read(n)) for n in good.namelist()]
+    members[2] = ("cells.csv", (HEADER + "0" * (9 * 1024 * 1024)).encode())
+    body = zip_of(members, compress=zipfile.ZIP_DEFLATED)
     assert len(body) < 64 * 1024
-    refused(hub, body, 413, "too_large_unzipped")
+    err = refused(hub, body, 400, "non_canonical")
+    assert "compressed" in err.detail
+
+
+def test_member_declared_over_its_cap_is_refused(hub: Hub) -> None:
+    good = zipfile.ZipFile(io.BytesIO(craft()))
+    members = [(n, good.read(n)) for n in good.namelist()]
+    members[1] = ("datapackage.json", b" " * (17 * 1024))
+    refused(hub, zip_of(members), 413, "too_large_unzipped")
 
 
 def test_oversized_body_is_refused(hub: Hub) -> None:
@@ -295,5 +312,5 @@ def test_zip_with_an_unknown_version_is_refused(hub: Hub) -> None:
 def test_deeply_nested_envelope_is_refused(hub: Hub) -> None:
     good = zipfile.ZipFile(io.BytesIO(craft()))
     members = [(n, good.read(n)) for n in good.namelist()]
-    members[0] = ("envelope.json", b"[" * 20_000 + b"]" * 20_000)
+    members[0] = ("envelope.json", b"[" * 8_000 + b"]" * 8_000)
     refused(hub, zip_of(members), 400, "bad_envelope")
