@@ -40,15 +40,27 @@ def _wait(port: int, timeout: float = 20.0) -> None:
 
 @contextmanager
 def hub_in_thread(
-    db_url: str, *, network: str = "c40-datacity", port: int | None = None
+    db_url: str,
+    *,
+    network: str = "c40-datacity",
+    port: int | None = None,
+    rate: float | None = None,
+    burst: int | None = None,
 ) -> Iterator[str]:
-    """Serve the hub on ``db_url`` with uvicorn in a thread; yield its base URL."""
+    """Serve the hub on ``db_url`` with uvicorn in a thread; yield its base URL. ``rate`` and
+    ``burst`` set the per-token push limit (default: the hub's)."""
     import uvicorn
 
     from datacity_federation.sync.hub import create_app
+    from datacity_federation.sync.hub_limits import DEFAULT_BURST, DEFAULT_RATE
 
     port = port or free_port()
-    app = create_app(db_url, network=network)
+    app = create_app(
+        db_url,
+        network=network,
+        rate=DEFAULT_RATE if rate is None else rate,
+        burst=DEFAULT_BURST if burst is None else burst,
+    )
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off")
     )
@@ -71,6 +83,8 @@ class HubProcess:
     workers: int = 1
     network: str = "c40-datacity"
     process: subprocess.Popen[bytes] | None = None
+    limits: tuple[float, int] | None = None
+    """``(rate, burst)`` of the per-token push limit (default: the hub's)."""
 
     @property
     def url(self) -> str:
@@ -92,6 +106,8 @@ class HubProcess:
             "--network",
             self.network,
         ]
+        if self.limits is not None:
+            cmd += ["--rate", str(self.limits[0]), "--burst", str(self.limits[1])]
         self.process = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ}
         )
@@ -109,8 +125,10 @@ class HubProcess:
 
 
 @contextmanager
-def hub_process(db_url: str, *, workers: int = 1) -> Iterator[HubProcess]:
-    hub = HubProcess(db_url, free_port(), workers)
+def hub_process(
+    db_url: str, *, workers: int = 1, limits: tuple[float, int] | None = None
+) -> Iterator[HubProcess]:
+    hub = HubProcess(db_url, free_port(), workers, limits=limits)
     hub.start()
     try:
         yield hub
