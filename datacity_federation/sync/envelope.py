@@ -162,7 +162,7 @@ def parse_envelope(data: bytes) -> ParsedEnvelope:
             f"(this reader knows {FORMAT_MAJOR})",
         )
     try:
-        manifest = Manifest.model_validate_json(payload)
+        manifest = Manifest.model_validate_json(payload, strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "manifest"
