@@ -111,7 +111,12 @@ class HubProcess:
         self.process = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ}
         )
-        _wait(self.port)
+        try:
+            # Workers import the whole stack each: on a loaded two-core machine that takes a while.
+            _wait(self.port, timeout=30.0 * self.workers)
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
