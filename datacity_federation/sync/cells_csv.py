@@ -86,22 +86,26 @@ def read_cells(data: bytes, *, extra_themes: Sequence[str] = ()) -> list[Cell]:
         raise ReleaseError("cells.csv: NUL byte")
     themes = {t.value for t in Theme} | set(extra_themes) | {ALL_THEMES}
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise ReleaseError(f"cells.csv: malformed CSV ({exc})") from exc
-    if not rows or tuple(rows[0]) != COLUMNS:
-        raise ReleaseError(f"cells.csv: header must be exactly {','.join(COLUMNS)}")
-    if len(rows) - 1 > MAX_ROWS:
-        raise ReleaseError(f"cells.csv: more than {MAX_ROWS} rows")
     cells: list[Cell] = []
     seen: set[tuple[str, ...]] = set()
-    for line, row in enumerate(rows[1:], start=2):
-        cells.append(_row(row, line, themes))
-        key = cells[-1].key
-        if key in seen:
-            raise ReleaseError(f"cells.csv:{line}: duplicate key {'/'.join(key)}")
-        seen.add(key)
+    try:
+        # Row by row: the first bad row stops the work (no list of every row is built first).
+        for line, row in enumerate(reader, start=1):
+            if line == 1:
+                if tuple(row) != COLUMNS:
+                    raise ReleaseError(f"cells.csv: header must be exactly {','.join(COLUMNS)}")
+                continue
+            if line - 1 > MAX_ROWS:
+                raise ReleaseError(f"cells.csv: more than {MAX_ROWS} rows")
+            cells.append(_row(row, line, themes))
+            key = cells[-1].key
+            if key in seen:
+                raise ReleaseError(f"cells.csv:{line}: duplicate key {'/'.join(key)}")
+            seen.add(key)
+    except csv.Error as exc:
+        raise ReleaseError(f"cells.csv: malformed CSV ({exc})") from exc
+    if reader.line_num == 0:
+        raise ReleaseError(f"cells.csv: header must be exactly {','.join(COLUMNS)}")
     return cells
 
 

@@ -116,7 +116,7 @@ def test_paris_token_on_barcelona_url_is_refused(hub: Hub) -> None:
 
 
 def test_rows_of_another_city_are_refused(hub: Hub) -> None:
-    body = craft(HEADER + GOOD_ROW + "barcelona,s1,applications,waste,,7,count,F\r\n")
+    body = craft(HEADER + "barcelona,s1,applications,waste,,7,count,F\r\n" + GOOD_ROW)
     refused(hub, body, 403, "city_mismatch")
 
 
