@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck pytest services bench clean venv
+.PHONY: demo test lint typecheck pytest services bench clean venv messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ pytest: $(STAMP) services
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# Extract every marked message (Python and templates, babel.cfg) and update the shipped catalogues.
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -c "Translators:" --project datacity-federation \
+		--version 0.1.0 --msgid-bugs-address none --no-wrap --sort-by-file \
+		-o datacity_federation/locale/datacity.pot .
+	$(BIN)/pybabel -q update -D datacity -i datacity_federation/locale/datacity.pot \
+		-d datacity_federation/locale --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -16,7 +16,9 @@ Applications catch :class:`DatacityError` and nothing lower::
     │   └── DatasetNotFound    the data set does not exist (or is not visible)
     ├── ReleaseError           an anonymised release cannot be built, verified or read
     ├── HubRejected            the federation hub refused a request (HTTP status + reason)
-    └── ReviewError            the annual review cannot be built or rendered
+    ├── ReviewError            the annual review cannot be built or rendered
+    └── LanguageError          an unknown language tag, an unreadable catalogue, or words that
+                               would fall back to English under --strict-lang
 
 Every error has a one-line ``str()`` meant for a person; the CLI prints it and exits non-zero,
 never with a traceback.
@@ -35,6 +37,7 @@ __all__ = [
     "DomainError",
     "HubRejected",
     "ImportRowsError",
+    "LanguageError",
     "PortalBadResponse",
     "PortalError",
     "PortalQueryError",
@@ -179,3 +182,7 @@ class HubRejected(DatacityError):
 
 class ReviewError(DatacityError):
     """The annual review cannot be built or rendered."""
+
+
+class LanguageError(DatacityError):
+    """An unknown language tag, an unreadable catalogue, or (strict) words that fall back."""

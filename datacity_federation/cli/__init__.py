@@ -35,10 +35,11 @@ def _register() -> None:
     if _registered:
         return
     _registered.append(True)
-    from datacity_federation.cli import cities, demo, portals, records, review, sync
+    from datacity_federation.cli import cities, demo, i18n, portals, records, review, sync
 
     cities.register(app)
     demo.register(app)
+    i18n.register(app)
     portals.register(app)
     records.register(app)
     review.register(app)

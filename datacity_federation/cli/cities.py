@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from datacity_federation.cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
 from datacity_federation.errors import DatacityError
 
 __all__ = ["register"]
@@ -31,6 +32,12 @@ def validate(
     from datacity_federation.services.cities import check_paths, find_cities_dir
 
     report = check_paths(paths=paths or [find_cities_dir()])
+    for path in report.outsiders:
+        typer.echo(
+            f"warning: {path}: not a member of the federation, so not checked nor used "
+            f"(add {path.stem!r} to members in federation.yaml)",
+            err=True,
+        )
     typer.echo(
         f"ok: {len(report.cities)} cities, {report.seasons} seasons, "
         f"{report.challenges} challenges in {report.files} files"
@@ -39,7 +46,14 @@ def validate(
 
 def new_city(
     slug: Annotated[str, typer.Argument(help="Id of the city, also its file name: casablanca.")],
-    name: Annotated[str, typer.Option("--name", help="Name of the city.")],
+    name: Annotated[
+        list[str],
+        typer.Option(
+            "--name",
+            help="Name of the city, or LANG=NAME per language (repeatable): "
+            "--name en=Sao Paulo --name pt-BR='São Paulo'.",
+        ),
+    ],
     country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code: MA.")],
     languages: Annotated[
         str, typer.Option("--languages", help="BCP 47 tags, first is default: ar,fr.")
@@ -57,9 +71,16 @@ def new_city(
         "cities"
     ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    no_join: Annotated[
+        bool,
+        typer.Option(
+            "--no-join", help="Do not add the city to members in federation.yaml (a draft)."
+        ),
+    ] = False,
 ) -> None:
-    """Scaffold cities/SLUG.yaml from templates/city.yaml.j2; the file validates as written."""
-    from datacity_federation.services.cities import new_city_file
+    """Scaffold cities/SLUG.yaml from templates/city.yaml.j2 (it validates as written) and add
+    the city to the federation's members."""
+    from datacity_federation.services.cities import city_names, new_city_file
 
     portals: list[tuple[str, str]] = []
     for item in portal or []:
@@ -69,9 +90,10 @@ def new_city(
         portals.append((kind.strip(), url.strip()))
     start = _parse_day(first_season, "--first-season") if first_season else date.today()
     langs = [lang.strip() for lang in languages.split(",") if lang.strip()]
+    names = city_names(name, checked_tags(langs, "--languages"))
     path = new_city_file(
         slug=slug,
-        name=name,
+        name=names,
         country=country,
         languages=langs,
         timezone=timezone,
@@ -80,8 +102,11 @@ def new_city(
         first_season=start,
         out_dir=out,
         force=force,
+        join=not no_join,
     )
     typer.echo(f"wrote {path}")
+    if not no_join and (out / "federation.yaml").is_file():
+        typer.echo(f"{slug} is a member of the federation ({out / 'federation.yaml'})")
 
 
 def timeline(
@@ -94,11 +119,12 @@ def timeline(
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="Language of the dates (default: the city's first)."),
+        typer.Option("--lang", help="Locale, pt-BR or pt_BR (default: the city's first language)."),
     ] = None,
     cities_dir: Annotated[
         Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
     ] = None,
+    strict_lang: StrictLang = False,
 ) -> None:
     """Print a season's phases with their dates and mark the phase running on the day."""
     from datacity_federation.cli.render import print_timeline
@@ -106,7 +132,15 @@ def timeline(
 
     found = resolve_city(city=city, cities_dir=cities_dir)
     day = _parse_day(on, "--on") if on else datetime.now(ZoneInfo(found.timezone)).date()
-    print_timeline(timeline_view(city=found, on=day, season_id=season, lang=lang))
+    view = timeline_view(
+        city=found,
+        on=day,
+        season_id=season,
+        lang=checked_tags([lang])[0] if lang else None,
+        catalogs=catalogs(cities_dir, strict_lang),
+    )
+    warn_fallbacks([view.translator])
+    print_timeline(view)
 
 
 def schema(

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from datacity_federation.cli.lang import StrictLang, catalogs, warn_fallbacks
 from datacity_federation.errors import DatacityError
 
 __all__ = ["register"]
@@ -25,6 +26,7 @@ def demo(
     today: Annotated[
         str | None, typer.Option("--today", help="The day to run on, YYYY-MM-DD (default: today).")
     ] = None,
+    strict_lang: StrictLang = False,
 ) -> None:
     """Run the federation on sample data: city stores, keys, releases, a hub on 127.0.0.1, the
     pushes, the verified feed, then the annual review in every member city's language."""
@@ -34,7 +36,17 @@ def demo(
         day = date.fromisoformat(today) if today else None
     except ValueError:
         raise DatacityError(f"--today: not a date {today!r} (use YYYY-MM-DD)") from None
-    report = run_demo(out=out, cities_dir=cities_dir, seed=seed, today=day, progress=typer.echo)
+    from datacity_federation.config.loader import load_federation
+    from datacity_federation.config.resources import default_cities_dir
+    from datacity_federation.services.review import review_languages
+
+    folder = cities_dir or default_cities_dir()
+    books = catalogs(folder, strict_lang)
+    federation = load_federation(folder)
+    warn_fallbacks(books.translators(review_languages(federation=federation)))
+    report = run_demo(
+        out=out, cities_dir=cities_dir, seed=seed, today=day, progress=typer.echo, catalogs=books
+    )
     typer.echo(
         f"{len(report.cities)} cities, {report.records} sample records, {report.bundles} bundles "
         f"pushed, {report.verified} verified, in {report.seconds:.1f} s"

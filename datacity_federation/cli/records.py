@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from datacity_federation.cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
 from datacity_federation.errors import DatacityError
 
 __all__ = ["register"]
@@ -240,15 +241,24 @@ def season_status(
         str | None, typer.Option("--on", help="The day, YYYY-MM-DD (default: today in the city).")
     ] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language (default: the city's first).")
+        str | None,
+        typer.Option("--lang", help="Locale, pt-BR or pt_BR (default: the city's first language)."),
     ] = None,
     db: DbOption = None,
+    cities_dir: Annotated[
+        Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
+    ] = None,
+    strict_lang: StrictLang = False,
 ) -> None:
     """Phase on the day, the funnel (applications to contracts) and the sponsorship total."""
     from datacity_federation.cli.records_render import print_status
     from datacity_federation.services.records_views import season_status as status
 
-    print_status(status(db=db, city=city, season=season, on=_day(on, "--on")), lang)
+    found = status(db=db, city=city, season=season, on=_day(on, "--on"))
+    [tag] = checked_tags([lang or found.city.default_language])
+    tr = catalogs(cities_dir, strict_lang).translator(tag)
+    warn_fallbacks([tr])
+    print_status(found, tr)
 
 
 def call(
@@ -258,13 +268,16 @@ def call(
     cities_dir: Annotated[
         Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
     ] = None,
+    strict_lang: StrictLang = False,
 ) -> None:
     """Render the call for applications: one HTML page per challenge and per city language."""
     from datacity_federation.services.cities import resolve_city
     from datacity_federation.services.records_views import render_call
 
     found = resolve_city(city=city, cities_dir=cities_dir)
-    paths = render_call(city=found, season=season, out_dir=out)
+    books = catalogs(cities_dir, strict_lang)
+    warn_fallbacks(books.translators(found.languages))
+    paths = render_call(city=found, season=season, out_dir=out, catalogs=books)
     typer.echo(f"wrote {len(paths)} pages in {out}")
 
 

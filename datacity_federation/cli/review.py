@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from datacity_federation.cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
 from datacity_federation.errors import ReviewError
 
 __all__ = ["register"]
@@ -42,8 +43,8 @@ def review(
         list[str] | None,
         typer.Option(
             "--lang",
-            help="Language to write (repeatable; default: the federation's reporting languages "
-            "and every member city's languages).",
+            help="Locale to write, pt-BR or pt_BR (repeatable; default: the federation's reporting "
+            "languages and every member city's languages).",
         ),
     ] = None,
     fmt: Annotated[
@@ -55,6 +56,7 @@ def review(
     on: Annotated[
         str | None, typer.Option("--on", help="The day the review is made, YYYY-MM-DD.")
     ] = None,
+    strict_lang: StrictLang = False,
 ) -> None:
     """Build the annual cross-city review of YEAR and write it into --out."""
     from datacity_federation.config.loader import load_federation
@@ -79,7 +81,9 @@ def review(
     except ValueError:
         raise ReviewError(f"--on: not a date {on!r} (use YYYY-MM-DD)") from None
     federation = load_federation(find_cities_dir(cities_dir))
-    languages = review_languages(federation=federation, requested=lang or ())
+    languages = review_languages(federation=federation, requested=checked_tags(lang or ()))
+    books = catalogs(cities_dir, strict_lang)
+    warn_fallbacks(books.translators(languages))
     if sample:
         from datacity_federation.review.sample import sample_snapshot
 
@@ -99,7 +103,7 @@ def review(
             network=federation.network,
         )
     result = federation_review(snapshot=snapshot, federation=federation, year=year, on=day)
-    written = write_review(review=result, out=out, languages=languages, fmt=form)
+    written = write_review(review=result, out=out, languages=languages, fmt=form, catalogs=books)
     for path in written[1:]:
         typer.echo(f"wrote {path}")
     typer.echo(f"open {written[0]}")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from datacity_federation.cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
 from datacity_federation.errors import DatacityError
 
 if TYPE_CHECKING:
@@ -119,11 +120,13 @@ def release_build(
     db: DbOption = None,
     cities_dir: CitiesOption = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language of the summary (default: the city's).")
+        str | None,
+        typer.Option("--lang", help="Locale of the summary, pt-BR or pt_BR (default: the city's)."),
     ] = None,
     today: Annotated[
         str | None, typer.Option("--today", help="The day, YYYY-MM-DD (default: today there).")
     ] = None,
+    strict_lang: StrictLang = False,
 ) -> None:
     """Compute a closed season's release and say which cells are suppressed and why."""
     from datacity_federation.cli.release_text import summary_lines
@@ -142,9 +145,11 @@ def release_build(
         release = release_of(engine=engine, city=found, season=chosen, profile=profile)
     finally:
         engine.dispose()
-    language = lang or found.default_language
-    name = found.name.get(language) or found.name[found.default_language]
-    for line in summary_lines(release, city_name=name, lang=language):
+    [tag] = checked_tags([lang or found.default_language])
+    tr = catalogs(cities_dir, strict_lang).translator(tag)
+    warn_fallbacks([tr])
+    name = tr.name(found.name, first=found.default_language)
+    for line in summary_lines(release, city_name=name, tr=tr):
         typer.echo(line)
 
 

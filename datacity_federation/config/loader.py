@@ -154,7 +154,7 @@ def _known_language(tag: str) -> bool:
     from babel import Locale, UnknownLocaleError
 
     try:
-        Locale.parse(tag, sep="-")
+        Locale.parse(tag.replace("_", "-"), sep="-")
     except (UnknownLocaleError, ValueError):
         return False
     return True

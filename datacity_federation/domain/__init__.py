@@ -39,7 +39,6 @@ from datacity_federation.domain.vocab import (
     PilotStatus,
     PortalKind,
     Theme,
-    label,
 )
 
 __all__ = [
@@ -81,5 +80,4 @@ __all__ = [
     "Theme",
     "ThemeDefinition",
     "add_months",
-    "label",
 ]

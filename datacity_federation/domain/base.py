@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+)
 
 __all__ = [
     "Code",
@@ -25,10 +32,21 @@ Slug = Annotated[
     Field(description="A stable identifier: lower-case letters, digits, '-' or '_'."),
 ]
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+def _bcp47_spelling(value: Any) -> Any:
+    """``pt_BR`` (POSIX) is read as ``pt-BR``: both spellings name the same locale."""
+    if isinstance(value, str) and "_" in value and len(value) <= 35:
+        parts = value.split("_")
+        if parts[0].isalpha() and parts[0].islower():
+            return "-".join([parts[0], *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+    return value
+
+
 LanguageTag = Annotated[
     str,
+    BeforeValidator(_bcp47_spelling),
     StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", max_length=35),
-    Field(description="A BCP 47 language tag, e.g. 'fr', 'en', 'zh-Hans', 'ca'."),
+    Field(description="A BCP 47 language tag, e.g. 'fr', 'pt-BR', 'zh-Hans' ('pt_BR' is read as "
+          "'pt-BR')."),
 ]
 NonEmptyText = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 LocalizedText = Annotated[

@@ -53,6 +53,11 @@ class FederationSettings(DomainModel):
     """Value of one unit of each currency in the review currency, when a review converts money."""
     review_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
     """Currency the review converts money into, using ``currency_rates``; none: never converted."""
+    locale_dir: Annotated[str, StringConstraints(min_length=1, max_length=255)] = "locale"
+    """Folder of the federation's own translation catalogues, relative to this file
+    (``<dir>/<lang>/LC_MESSAGES/datacity.po``); they extend and override the shipped ones."""
+    strict_lang: bool = False
+    """Refuse to write words that would fall back to English (as ``--strict-lang`` does)."""
 
 
 class Federation(DomainModel):

@@ -402,4 +402,5 @@ def build_review(
         network_name=snapshot.network_name,
         sample_data=snapshot.sample_data,
         generated_on=on,
+        theme_labels=snapshot.theme_labels,
     )

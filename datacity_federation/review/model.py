@@ -83,6 +83,8 @@ class HubSnapshot:
     network_name: Mapping[str, str] = field(default_factory=dict)
     sample_data: bool = False
     """True when the cells come from generated sample records (the report says so)."""
+    theme_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Labels per language of the themes a federation added (canonical ones are translated)."""
 
 
 # -- output --------------------------------------------------------------------------------------
@@ -265,3 +267,4 @@ class Review:
     network_name: Mapping[str, str]
     sample_data: bool
     generated_on: date
+    theme_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)

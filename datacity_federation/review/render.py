@@ -15,9 +15,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from datacity_federation.domain.vocab import OUTCOME_LABELS, PHASE_LABELS, THEME_LABELS, label
+from datacity_federation.domain.vocab import OUTCOME_LABELS, PHASE_LABELS, THEME_LABELS
 from datacity_federation.errors import ReviewError
-from datacity_federation.review.i18n import is_rtl, translations
+from datacity_federation.i18n import Catalogs, Translator, bcp47
 from datacity_federation.review.model import Figure, FigureState, Review
 
 if TYPE_CHECKING:
@@ -25,10 +25,38 @@ if TYPE_CHECKING:
 
 __all__ = ["render_html", "render_index", "render_pdf"]
 
+_SHIPPED = Catalogs()
 
-@lru_cache(maxsize=32)
-def _environment(lang: str) -> Environment:
-    """The template environment of one language (compiled templates are kept per language)."""
+
+class _SharedBytecode:
+    """Compiled templates shared by every language's environment: a template is compiled once
+    per process, whatever the number of languages rendered."""
+
+    def __init__(self) -> None:
+        from jinja2 import BytecodeCache
+
+        store: dict[str, bytes] = {}
+
+        class Cache(BytecodeCache):
+            def load_bytecode(self, bucket: Any) -> None:
+                code = store.get(bucket.key)
+                if code is not None:
+                    bucket.bytecode_from_string(code)
+
+            def dump_bytecode(self, bucket: Any) -> None:
+                store[bucket.key] = bucket.bytecode_to_string()
+
+        self.cache = Cache()
+
+
+@lru_cache(maxsize=1)
+def _bytecode() -> _SharedBytecode:
+    return _SharedBytecode()
+
+
+@lru_cache(maxsize=64)
+def _environment(catalogs: Catalogs, lang: str) -> Environment:
+    """The template environment of one language: its gettext installed, compiled code shared."""
     from jinja2 import (
         Environment,
         FileSystemLoader,
@@ -50,8 +78,10 @@ def _environment(lang: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=_bytecode().cache,
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    tr = catalogs.translator(lang)
+    env.install_gettext_translations(tr.translations, newstyle=True)  # type: ignore[attr-defined]
 
     @pass_context
     def city_name(context: Any, code: str) -> str:
@@ -62,72 +92,41 @@ def _environment(lang: str) -> Environment:
 
 
 class _Formats:
-    """Babel formatting bound to one locale."""
+    """The review's ways of showing a figure, over the one :class:`Formatter` of the locale."""
 
-    def __init__(self, lang: str) -> None:
-        from babel import Locale
-
-        self.lang = lang
-        self.locale = Locale.parse(lang, sep="-")
-        self._numbers: dict[Decimal | int, str] = {}
+    def __init__(self, tr: Translator) -> None:
+        self.lang = tr.tag
+        self.fmt = tr.fmt
 
     def num(self, value: Decimal | int | None) -> str:
-        from babel.numbers import format_decimal
-
-        if value is None:
-            return ""
-        text = self._numbers.get(value)
-        if text is None:  # a review repeats the same small counts many times
-            text = self._numbers[value] = format_decimal(value, locale=self.locale)
-        return text
+        return "" if value is None else self.fmt.number(value)
 
     def pct(self, fraction: Decimal | None) -> str:
         """A fraction (0.25) as a percentage in the locale."""
-        from babel.numbers import format_percent
-
-        if fraction is None:
-            return ""
-        return format_percent(fraction, format="#,##0.#%", locale=self.locale)
+        return "" if fraction is None else self.fmt.percent(fraction)
 
     def points(self, percent: Decimal | None) -> str:
         """A value already in percent (25.0) as a percentage in the locale."""
-        return "" if percent is None else self.pct(percent / 100)
+        return "" if percent is None else self.fmt.percent(percent / 100)
 
     def change(self, now: Figure, before: Figure) -> str:
         """Year-over-year change of two published figures, signed; empty when not comparable."""
-        from babel.numbers import format_percent
-
         if now.value is None or before.value is None or before.value == 0:
             return ""
-        ratio = (now.value - before.value) / before.value
-        return format_percent(ratio, format="+#,##0.#%;-#,##0.#%", locale=self.locale)
+        return self.fmt.percent((now.value - before.value) / before.value, signed=True)
 
     def money(self, value: Decimal | None, currency: str) -> str:
-        from babel.numbers import format_currency
-
-        if value is None:
-            return ""
-        return format_currency(
-            value.quantize(Decimal(1)), currency, format="¤#,##0", locale=self.locale,
-            currency_digits=False,
-        )  # fmt: skip
+        """An amount in whole units, in the locale's own currency pattern."""
+        return "" if value is None else self.fmt.money(value, currency, whole=True)
 
     def day(self, value: date) -> str:
-        from babel.dates import format_date
-
-        return format_date(value, format="long", locale=self.locale)
+        return self.fmt.date(value)
 
     def moment(self, value: datetime) -> str:
-        from babel.dates import format_datetime
-
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return format_datetime(aware, format="medium", tzinfo=UTC, locale=self.locale)
+        return self.fmt.datetime(value.astimezone(UTC) if value.tzinfo else value)
 
     def language(self, code: str) -> str:
-        from babel import Locale
-
-        name = Locale.parse(code, sep="-").get_display_name(self.locale)
-        return name or code
+        return self.fmt.language(code)
 
 
 def _scale(values: Iterable[Decimal | None], width: float) -> Callable[[Decimal | None], float]:
@@ -145,13 +144,13 @@ class _Figures:
     Kept in Python rather than a template macro: it runs for every cell of every table.
     """
 
-    def __init__(self, fmt: _Formats, lang: str) -> None:
+    def __init__(self, fmt: _Formats, tr: Translator) -> None:
         from markupsafe import Markup, escape
 
         self.fmt = fmt
         self.markup = Markup
         self.escape = escape
-        self._ = translations(lang).gettext
+        self._ = tr.gettext
 
     def value(self, v: Decimal, kind: str, cur: str) -> str:
         f = self.fmt
@@ -201,33 +200,26 @@ class _Figures:
         return self.markup(f'<span class="note">{self.escape(text)}</span>')
 
 
-def _context(review: Review, lang: str) -> dict[str, Any]:
-    fmt = _Formats(lang)
-    figures = _Figures(fmt, lang)
-
-    def name_of(names: Mapping[str, str], fallback: str) -> str:
-        base = lang.split("-")[0]
-        return (
-            names.get(lang)
-            or names.get(base)
-            or names.get("en")
-            or next(iter(names.values()), fallback)
-        )
+def _context(review: Review, tr: Translator) -> dict[str, Any]:
+    fmt = _Formats(tr)
+    figures = _Figures(fmt, tr)
+    extra = review.theme_labels
 
     def city(code: str) -> str:
-        return name_of(review.city_names.get(code, {}), code)
+        return tr.name(review.city_names.get(code, {})) or code
 
     return {
         "review": review,
         "net": review.network,
-        "lang": lang,
-        "dir": "rtl" if is_rtl(lang) else "ltr",
+        "lang": tr.tag,
+        "dir": tr.direction,
+        "fallback_note": tr.page_note(),
         "f": fmt,
         "city": city,
-        "network_name": name_of(review.network_name, "Data City"),
-        "theme": lambda code: label(THEME_LABELS, code, lang),
-        "phase": lambda code: label(PHASE_LABELS, code, lang),
-        "outcome": lambda code: label(OUTCOME_LABELS, code, lang),
+        "network_name": tr.name(review.network_name) or "Data City",
+        "theme": lambda code: tr.label(THEME_LABELS, code, extra),
+        "phase": lambda code: tr.label(PHASE_LABELS, code),
+        "outcome": lambda code: tr.label(OUTCOME_LABELS, code),
         "scale": _scale,
         "show": figures.show,
         "plain": figures.plain,
@@ -235,20 +227,27 @@ def _context(review: Review, lang: str) -> dict[str, Any]:
     }
 
 
-def render_html(review: Review, *, lang: str) -> str:
-    """The review as one self-contained HTML page in ``lang``."""
-    return _environment(lang).get_template("review.html.j2").render(_context(review, lang))
+def render_html(review: Review, *, lang: str, catalogs: Catalogs | None = None) -> str:
+    """The review as one self-contained HTML page in ``lang`` (words from ``catalogs``)."""
+    books = catalogs or _SHIPPED
+    env = _environment(books, bcp47(lang))
+    return env.get_template("review.html.j2").render(_context(review, books.translator(lang)))
 
 
-def render_index(review: Review, *, files: Mapping[str, str]) -> str:
+def render_index(
+    review: Review, *, files: Mapping[str, str], catalogs: Catalogs | None = None
+) -> str:
     """A small page linking the review in every language (``files``: language -> file name)."""
-    env = _environment("en")
-    entries = [
-        (lang, _Formats(lang).language(lang), name, "rtl" if is_rtl(lang) else "ltr")
-        for lang, name in files.items()
-    ]
-    ctx = _context(review, "en")
-    return env.get_template("index.html.j2").render({**ctx, "entries": entries})
+    books = catalogs or _SHIPPED
+    english = books.translator("en")
+    entries = []
+    for lang, name in files.items():
+        tr = books.translator(lang)
+        entries.append((tr.tag, tr.fmt.language(tr.tag), name, tr.direction))
+    ctx = _context(review, english)
+    return (
+        _environment(books, "en").get_template("index.html.j2").render({**ctx, "entries": entries})
+    )
 
 
 def render_pdf(html: str) -> bytes:

@@ -20,16 +20,20 @@ from datacity_federation.domain.base import format_loc
 from datacity_federation.domain.city import City
 from datacity_federation.domain.federation import FederationSettings
 from datacity_federation.domain.season import Season
-from datacity_federation.domain.vocab import PHASE_LABELS, Phase, PortalKind, label
+from datacity_federation.domain.vocab import PHASE_LABELS, Phase, PortalKind
 from datacity_federation.errors import ConfigError, ConfigProblem, DatacityError
+from datacity_federation.i18n import Catalogs, Translator
 
 __all__ = [
     "CheckReport",
     "PhaseLine",
     "TimelineView",
     "check_paths",
+    "city_names",
     "find_cities_dir",
+    "join_members",
     "new_city_file",
+    "non_members",
     "resolve_city",
     "timeline_view",
 ]
@@ -37,6 +41,7 @@ __all__ = [
 
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+_LANGUAGE_KEY = re.compile(r"\s*([a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*=")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,8 @@ class CheckReport:
 
     cities: tuple[City, ...]
     files: int
+    outsiders: tuple[Path, ...] = ()
+    """City files in a federation folder that are not among its ``members`` (not loaded)."""
 
     @property
     def seasons(self) -> int:
@@ -72,6 +79,7 @@ def check_paths(*, paths: list[Path]) -> CheckReport:
     """Load and check every file or folder in ``paths``; raise one :class:`ConfigError` for all."""
     cities: list[City] = []
     problems: list[ConfigProblem] = []
+    outsiders: list[Path] = []
     files = 0
     for path in paths:
         try:
@@ -79,6 +87,7 @@ def check_paths(*, paths: list[Path]) -> CheckReport:
                 federation = load_federation(path)
                 cities += federation.cities
                 files += 1 + len(federation.cities)
+                outsiders += non_members(path, federation.settings)
             elif path.is_dir():
                 for file in sorted(path.glob("*.yaml")):
                     files += 1
@@ -93,7 +102,17 @@ def check_paths(*, paths: list[Path]) -> CheckReport:
             problems += exc.problems
     if problems:
         raise ConfigError(problems)
-    return CheckReport(tuple(cities), files)
+    return CheckReport(tuple(cities), files, tuple(outsiders))
+
+
+def non_members(folder: Path, settings: FederationSettings) -> list[Path]:
+    """City files in ``folder`` that ``members`` leaves out (none when ``members`` is empty)."""
+    if not settings.members:
+        return []
+    members = set(settings.members)
+    return sorted(
+        p for p in folder.glob("*.yaml") if p.name != FEDERATION_FILE and p.stem not in members
+    )
 
 
 def resolve_city(*, city: str, cities_dir: Path | None = None) -> City:
@@ -128,8 +147,13 @@ class TimelineView:
     city: City
     season: Season
     on: date
-    lang: str
+    translator: Translator
     lines: tuple[PhaseLine, ...]
+
+    @property
+    def lang(self) -> str:
+        """The locale of the view (BCP 47)."""
+        return self.translator.tag
 
 
 def _season_for(city: City, on: date) -> Season:
@@ -141,9 +165,15 @@ def _season_for(city: City, on: date) -> Season:
 
 
 def timeline_view(
-    *, city: City, on: date, season_id: str | None = None, lang: str | None = None
+    *,
+    city: City,
+    on: date,
+    season_id: str | None = None,
+    lang: str | None = None,
+    catalogs: Catalogs | None = None,
 ) -> TimelineView:
-    """The phases of ``season_id`` (default: the season running on ``on``, else the latest)."""
+    """The phases of ``season_id`` (default: the season running on ``on``, else the latest), in
+    ``lang`` (default: the city's first language) with words from ``catalogs``."""
     if not city.seasons:
         raise DatacityError(f"city {city.id} declares no season")
     if season_id is None:
@@ -154,12 +184,12 @@ def timeline_view(
             known = ", ".join(s.id for s in city.seasons)
             raise DatacityError(f"city {city.id} has no season {season_id!r} (known: {known})")
         season = found
-    language = lang or city.default_language
+    translator = (catalogs or Catalogs()).translator(lang or city.default_language)
     current = season.phase_on(on)
     lines = tuple(
         PhaseLine(
             phase=span.phase,
-            label=label(PHASE_LABELS, span.phase, language),
+            label=translator.label(PHASE_LABELS, span.phase),
             start=span.start,
             end=span.end,
             current=span.phase is current,
@@ -167,13 +197,41 @@ def timeline_view(
         )
         for span in season.timeline()
     )
-    return TimelineView(city=city, season=season, on=on, lang=language, lines=lines)
+    return TimelineView(city=city, season=season, on=on, translator=translator, lines=lines)
+
+
+def city_names(names: list[str], languages: list[str]) -> dict[str, str]:
+    """``--name`` values as a name per language: ``LANG=NAME`` items, or one plain name for
+    every language; a plain name also fills the declared languages no ``LANG=`` item names."""
+    from datacity_federation.i18n import bcp47
+
+    plain = [n.strip() for n in names if "=" not in n or not _LANGUAGE_KEY.match(n)]
+    plain = [n for n in plain if n]
+    if len(plain) > 1:
+        raise DatacityError(f"--name: give one plain name, or LANG=NAME items (got {plain!r})")
+    given: dict[str, str] = {}
+    for item in names:
+        key = _LANGUAGE_KEY.match(item)
+        if key is None:
+            continue
+        lang, text = bcp47(key.group(1)), item[key.end() :].strip()
+        if not text:
+            raise DatacityError(f"--name: empty name for {lang!r} in {item!r}")
+        given[lang] = text
+    if not plain and not given:
+        raise DatacityError("--name: give the city's name, e.g. --name 'São Paulo'")
+    out = {lang: given.get(lang) or (plain[0] if plain else "") for lang in languages}
+    out = {lang: text for lang, text in out.items() if text}
+    out.update({lang: text for lang, text in given.items() if lang not in out})
+    if not out:
+        raise DatacityError("--name: no name in any of --languages; add LANG=NAME for one of them")
+    return out
 
 
 def new_city_file(
     *,
     slug: str,
-    name: str,
+    name: str | dict[str, str],
     country: str,
     languages: list[str],
     timezone: str,
@@ -182,8 +240,12 @@ def new_city_file(
     first_season: date,
     out_dir: Path,
     force: bool = False,
+    join: bool = True,
 ) -> Path:
     """Render ``templates/city.yaml.j2`` into ``out_dir/<slug>.yaml``, checked before it is written.
+
+    ``name``: one name, or a name per language. With ``join`` (the default) the city is added to
+    the ``members`` of the ``federation.yaml`` beside it, so that it takes part at once.
 
     Raises :class:`ConfigError` (the problems of the would-be file) or :class:`DatacityError`.
     """
@@ -197,11 +259,18 @@ def new_city_file(
             )
     if not _SLUG.fullmatch(slug):
         raise DatacityError(f"SLUG: use lower-case letters, digits, '-' or '_' (got {slug!r})")
+    from datacity_federation.i18n import bcp47
+
+    languages = [bcp47(lang) if _LANGUAGE.fullmatch(lang.replace("_", "-")) else lang
+                 for lang in languages]  # fmt: skip
     wrong = [
-        f"--languages: not a BCP 47 language tag {lang!r} (e.g. 'fr', 'zh-Hans')"
+        f"--languages: not a BCP 47 language tag {lang!r} (e.g. 'fr', 'pt-BR', 'zh-Hans')"
         for lang in languages
         if not _LANGUAGE.fullmatch(lang)
     ]
+    names = dict.fromkeys(languages, name) if isinstance(name, str) else dict(name)
+    raw_names = {"languages": list(names)}
+    wrong += [f"--name: {message}" for _loc, message in world_problems(raw_names)]
     if not languages:
         wrong.append("--languages: give at least one language, e.g. 'fr,en'")
     raw = {"languages": languages, "timezone": timezone, "currency": currency, "country": country}
@@ -220,7 +289,7 @@ def new_city_file(
     env.filters["yaml_str"] = _yaml_str
     text = env.get_template("city.yaml.j2").render(
         slug=slug,
-        name=name,
+        names=names,
         country=country,
         languages=languages,
         timezone=timezone,
@@ -240,7 +309,11 @@ def new_city_file(
             "\n".join(f"{_option_of(p.field)}: {p.message}" for p in exc.problems)
         ) from None
     out_dir.mkdir(parents=True, exist_ok=True)
+    federation = out_dir / FEDERATION_FILE
+    joined = join_members(federation, slug) if join and federation.is_file() else None
     target.write_text(text, encoding="utf-8")
+    if joined is not None:
+        federation.write_text(joined, encoding="utf-8")
     schema = out_dir / "city.schema.json"
     if not schema.exists():
         # Editors that read the yaml-language-server comment check the file as it is typed.
@@ -271,3 +344,34 @@ def _yaml_str(value: object) -> str:
     import json
 
     return json.dumps(str(value), ensure_ascii=False)
+
+
+def join_members(federation: Path, slug: str) -> str | None:
+    """The text of ``federation.yaml`` with ``slug`` added to ``members``, comments and layout
+    kept; ``None`` when nothing needs to change (already a member, or no ``members`` list, which
+    means every file of the folder is a member)."""
+    import yaml
+
+    text = federation.read_text(encoding="utf-8")
+    settings = load_federation_settings(federation)
+    if not settings.members or slug in settings.members:
+        return None
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert isinstance(root, yaml.MappingNode)
+    node = next(v for k, v in root.value if getattr(k, "value", None) == "members")
+    assert isinstance(node, yaml.SequenceNode)
+    start, end = node.start_mark.index, node.end_mark.index
+    if node.flow_style:
+        items = ", ".join([*settings.members, slug])
+        joined = f"{text[:start]}[{items}]{text[end:]}"
+    else:
+        last = node.value[-1]
+        line_start = text.rfind("\n", 0, last.start_mark.index) + 1
+        indent = text[line_start : last.start_mark.index]  # "  - "
+        line_end = text.find("\n", last.end_mark.index)
+        line_end = len(text) if line_end < 0 else line_end
+        joined = f"{text[:line_end]}\n{indent}{slug}{text[line_end:]}"
+    check = yaml.safe_load(joined)
+    if list(check.get("members", [])) != [*settings.members, slug]:
+        raise DatacityError(f"{federation}: could not add {slug!r} to members; add it by hand")
+    return joined

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from datacity_federation.domain.federation import Federation
 from datacity_federation.errors import DatacityError
+from datacity_federation.i18n import Catalogs
 
 __all__ = ["DemoReport", "run_demo"]
 
@@ -94,14 +95,20 @@ def run_demo(
     seed: int = 2015,
     today: date | None = None,
     progress: Callable[[str], None] = lambda _: None,
+    catalogs: Catalogs | None = None,
 ) -> DemoReport:
-    """Run the federation end to end on sample data; write the review into ``out``."""
+    """Run the federation end to end on sample data; write the review into ``out``.
+
+    ``catalogs``: where the review's words come from (default: the federation's own folder, then
+    the shipped catalogues); checked before any work, so a strict set refuses at once.
+    """
     from datacity_federation.config.loader import load_federation
     from datacity_federation.config.resources import default_cities_dir
     from datacity_federation.privacy.rules import PROFILES
     from datacity_federation.review.source import load_public_keys, snapshot_from_hub_url
     from datacity_federation.services.demo_data import sample_federation_folder
     from datacity_federation.services.hub_server import serving
+    from datacity_federation.services.i18n import federation_catalogs
     from datacity_federation.services.review import (
         federation_review,
         review_languages,
@@ -127,6 +134,8 @@ def run_demo(
             source=cities_dir or default_cities_dir(), dest=work / "cities", seed=seed
         )
         federation = load_federation(folder)
+        books = catalogs or federation_catalogs(cities_dir=cities_dir or default_cities_dir())
+        books.translators(review_languages(federation=federation))  # refuses now, if strict
         network = federation.network
         profile = PROFILES[federation.settings.defaults.disclosure_profile]
         keys = work / "keys"
@@ -180,7 +189,7 @@ def run_demo(
         review = federation_review(snapshot=snapshot, federation=federation, year=year, on=day)
         languages = review_languages(federation=federation)
         progress(f"review {year} in {', '.join(languages)}")
-        files = write_review(review=review, out=out, languages=languages)
+        files = write_review(review=review, out=out, languages=languages, catalogs=books)
     return DemoReport(
         year=year,
         cities=tuple(c.id for c in federation.cities),

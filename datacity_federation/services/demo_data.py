@@ -22,21 +22,28 @@ import yaml
 
 from datacity_federation.domain.city import City
 from datacity_federation.domain.season import Season
-from datacity_federation.domain.vocab import THEME_LABELS, Phase, Theme, label
+from datacity_federation.domain.vocab import THEME_LABELS, Phase, Theme
+from datacity_federation.i18n import Catalogs, Translator
 
-__all__ = ["SAMPLE_WORD", "sample_federation_folder", "sample_records"]
+__all__ = ["sample_federation_folder", "sample_records", "sample_word"]
 
-SAMPLE_WORD = {
-    "en": "sample", "fr": "exemple", "es": "ejemplo", "ca": "exemple", "ms": "contoh",
-    "zh": "示例", "ta": "மாதிரி", "kn": "ಮಾದರಿ", "hi": "नमूना", "ar": "مثال",
-}  # fmt: skip
+_SHIPPED = Catalogs()
 
 CORPORATE_PARTNERS = 5
 OUTCOMES = ("contract", "joint_offer", "extended", "discontinued")
 
 
-def _word(lang: str) -> str:
-    return SAMPLE_WORD.get(lang.split("-")[0], "sample")
+def _tr(lang: str) -> Translator:
+    return _SHIPPED.translator(lang)
+
+
+def sample_word(lang: str) -> str:
+    """The word that labels generated sample data in ``lang``."""
+    # Translators: a label on generated demonstration data ("Sample start-up 012 (sample)").
+    return _tr(lang).gettext("sample")
+
+
+_word = sample_word
 
 
 def _challenge(rng: random.Random, data: dict[str, Any], season: str, n: int, theme: str,
@@ -44,7 +51,7 @@ def _challenge(rng: random.Random, data: dict[str, Any], season: str, n: int, th
     langs: list[str] = data["languages"]
     city_partner = next(p["id"] for p in data["partners"] if p["kind"] == "city")
     portal = data["portals"][0]["id"] if data.get("portals") else None
-    title = {lang: f"{label(THEME_LABELS, theme, lang)} ({_word(lang)} {n})" for lang in langs}
+    title = {lang: f"{_tr(lang).label(THEME_LABELS, theme)} ({_word(lang)} {n})" for lang in langs}
     return {
         "id": f"{season}-sample-{n}",
         "theme": theme,

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from datacity_federation.domain.city import City
-from datacity_federation.domain.vocab import ApplicationStatus, Outcome, Phase, label
+from datacity_federation.domain.vocab import ApplicationStatus, Outcome, Phase
 from datacity_federation.errors import DatacityError, StoreError
+from datacity_federation.i18n import Catalogs, Translator
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -116,64 +117,19 @@ def call_deadline(city: City, season_id: str) -> datetime:
     return datetime.combine(span.end, time(23, 59), tzinfo=ZoneInfo(city.timezone))
 
 
-# Headings of the call page; the language's own text, English when a language is missing.
-# fmt: off
-WORDS: dict[str, dict[str, str]] = {
-    "call": {"en": "Call for start-ups", "fr": "Appel à candidatures",
-        "es": "Convocatoria de start-ups", "ca": "Convocatòria d'start-ups",
-        "ar": "دعوة الشركات الناشئة", "hi": "स्टार्ट-अप आमंत्रण",
-        "kn": "ಸ್ಟಾರ್ಟ್\u200cಅಪ್ ಆಹ್ವಾನ", "ms": "Pelawaan syarikat pemula",
-        "ta": "புத்தொழில் அழைப்பு", "zh": "初创企业征集"},
-    "season": {"en": "Season", "fr": "Saison", "es": "Temporada", "ca": "Temporada",
-        "ar": "الموسم", "hi": "सत्र", "kn": "ಋತು", "ms": "Musim", "ta": "பருவம்", "zh": "季"},
-    "theme": {"en": "Theme", "fr": "Thème", "es": "Tema", "ca": "Tema", "ar": "الموضوع",
-        "hi": "विषय", "kn": "ವಿಷಯ", "ms": "Tema", "ta": "கருப்பொருள்", "zh": "主题"},
-    "partners": {"en": "Partners", "fr": "Partenaires", "es": "Socios", "ca": "Socis",
-        "ar": "الشركاء", "hi": "साझेदार", "kn": "ಪಾಲುದಾರರು", "ms": "Rakan kongsi",
-        "ta": "பங்குதாரர்கள்", "zh": "合作伙伴"},
-    "datasets": {"en": "Data sets", "fr": "Jeux de données", "es": "Conjuntos de datos",
-        "ca": "Conjunts de dades", "ar": "مجموعات البيانات", "hi": "डेटा सेट",
-        "kn": "ದತ್ತಾಂಶ ಸಂಗ್ರಹಗಳು", "ms": "Set data", "ta": "தரவுத் தொகுப்புகள்", "zh": "数据集"},
-    "kpis": {"en": "How pilots are measured", "fr": "Comment les expérimentations sont mesurées",
-        "es": "Cómo se miden los pilotos", "ca": "Com es mesuren els pilots",
-        "ar": "كيف تقاس التجارب", "hi": "पायलट कैसे मापे जाते हैं",
-        "kn": "ಪ್ರಾಯೋಗಿಕ ಯೋಜನೆಗಳ ಅಳತೆ", "ms": "Cara perintis diukur",
-        "ta": "சோதனைகள் எவ்வாறு அளவிடப்படுகின்றன", "zh": "试点评估方式"},
-    "rubric": {"en": "How applications are scored", "fr": "Grille d'évaluation",
-        "es": "Criterios de evaluación", "ca": "Criteris d'avaluació", "ar": "معايير التقييم",
-        "hi": "मूल्यांकन मानदंड", "kn": "ಮೌಲ್ಯಮಾಪನ ಮಾನದಂಡಗಳು", "ms": "Kriteria penilaian",
-        "ta": "மதிப்பீட்டு அளவுகோல்கள்", "zh": "评分标准"},
-    "criterion": {"en": "Criterion", "fr": "Critère", "es": "Criterio", "ca": "Criteri",
-        "ar": "المعيار", "hi": "मानदंड", "kn": "ಮಾನದಂಡ", "ms": "Kriteria", "ta": "அளவுகோல்",
-        "zh": "标准"},
-    "weight": {"en": "Weight", "fr": "Poids", "es": "Peso", "ca": "Pes", "ar": "الوزن",
-        "hi": "भार", "kn": "ತೂಕ", "ms": "Wajaran", "ta": "எடை", "zh": "权重"},
-    "deadline": {"en": "Deadline", "fr": "Date limite", "es": "Fecha límite", "ca": "Data límit",
-        "ar": "آخر أجل", "hi": "अंतिम तिथि", "kn": "ಕೊನೆಯ ದಿನಾಂಕ", "ms": "Tarikh tutup",
-        "ta": "கடைசி நாள்", "zh": "截止时间"},
-    "baseline": {"en": "baseline", "fr": "référence", "es": "referencia", "ca": "referència",
-        "ar": "خط الأساس", "hi": "आधार", "kn": "ಆಧಾರ", "ms": "garis dasar", "ta": "அடிப்படை",
-        "zh": "基线"},
-    "target": {"en": "target", "fr": "cible", "es": "objetivo", "ca": "objectiu", "ar": "الهدف",
-        "hi": "लक्ष्य", "kn": "ಗುರಿ", "ms": "sasaran", "ta": "இலக்கு", "zh": "目标"},
-}
-# fmt: on
-
-RTL = frozenset({"ar", "he", "fa", "ur"})
-
-
-def word(key: str, lang: str) -> str:
-    """A heading of the call page in ``lang`` (base language, then English)."""
-    return label(WORDS, key, lang)
-
-
 def render_call(
-    *, city: City, season: str, out_dir: str | Path, templates: str | Path | None = None
+    *,
+    city: City,
+    season: str,
+    out_dir: str | Path,
+    templates: str | Path | None = None,
+    catalogs: Catalogs | None = None,
 ) -> list[Path]:
-    """Write one HTML page per challenge of ``season`` and per city language; return the paths."""
-    from babel import Locale
-    from babel.dates import format_datetime
-    from babel.numbers import format_decimal, format_percent
+    """Write one HTML page per challenge of ``season`` and per city language; return the paths.
+
+    Words come from ``catalogs`` (default: the shipped ones); numbers and dates follow each
+    language's full locale even where the words fall back to English (the page says so).
+    """
     from jinja2 import (
         Environment,
         FileSystemLoader,
@@ -183,7 +139,7 @@ def render_call(
     )
 
     from datacity_federation.config.resources import templates_dir
-    from datacity_federation.domain.vocab import THEME_LABELS, label
+    from datacity_federation.domain.vocab import THEME_LABELS
 
     found = city.season(season)
     if found is None:
@@ -198,6 +154,7 @@ def render_call(
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
     out = Path(out_dir)
     try:
@@ -209,27 +166,25 @@ def render_call(
         template = env.get_template("challenge.html.j2")
     except TemplateError as exc:
         raise DatacityError(f"{folder}: call template: {exc}") from None
-    for lang in city.languages:
-        locale = Locale.parse(lang, sep="-")
+    for tr in (catalogs or Catalogs()).translators(city.languages):
+        env.install_gettext_translations(tr.translations, newstyle=True)  # type: ignore[attr-defined]
+        fmt, lang = tr.fmt, tr.tag
 
-        def text(values: dict[str, str] | None, lang: str = lang) -> str:
-            if not values:
-                return ""
-            return (
-                values.get(lang) or values.get(city.default_language) or next(iter(values.values()))
-            )
+        def text(values: dict[str, str] | None, tr: Translator = tr) -> str:
+            return tr.name(values or {}, first=city.default_language)
 
         for challenge in found.challenges:
             weights = challenge.weights()
             context: dict[str, Any] = {
                 "lang": lang,
-                "dir": "rtl" if lang.split("-")[0] in RTL else "ltr",
-                "w": {key: word(key, lang) for key in WORDS},
+                "dir": tr.direction,
+                "fallback_note": tr.page_note(),
                 "city_name": text(city.name),
                 "season": found,
+                "season_number": fmt.number(found.number),
                 "title": text(challenge.title),
                 "summary": text(challenge.summary),
-                "theme": label(THEME_LABELS, challenge.theme, lang),
+                "theme": tr.label(THEME_LABELS, challenge.theme),
                 "partners": [text(p.name) for o in challenge.owners if (p := city.partner(o))],
                 "datasets": [
                     {
@@ -245,22 +200,20 @@ def render_call(
                     {
                         "label": text(k.label) or k.indicator,
                         "unit": k.unit,
-                        "baseline": format_decimal(k.baseline, locale=locale),
-                        "target": format_decimal(k.target, locale=locale),
+                        "baseline": fmt.number(k.baseline),
+                        "target": fmt.number(k.target),
                     }
                     for k in challenge.kpis
                 ],
                 "rubric": [
                     {
                         "label": text(c.label) or c.code,
-                        "weight": format_percent(weights[c.code], locale=locale),
-                        "max_score": format_decimal(c.max_score, locale=locale),
+                        "weight": fmt.percent(weights[c.code]),
+                        "max_score": fmt.number(c.max_score),
                     }
                     for c in challenge.rubric
                 ],
-                "deadline": format_datetime(
-                    deadline, format="full", tzinfo=deadline.tzinfo, locale=locale
-                ),
+                "deadline": fmt.datetime(deadline, length="full"),
                 "deadline_iso": deadline.isoformat(),
             }
             path = out / f"{challenge.id}.{lang}.html"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from datacity_federation.domain.federation import Federation
 from datacity_federation.errors import ReviewError
+from datacity_federation.i18n import Catalogs, bcp47, parse_locale
 from datacity_federation.review.build import build_review
 from datacity_federation.review.model import HubSnapshot, Review
 
@@ -37,25 +38,22 @@ class ReviewFormat(StrEnum):
 
 
 def review_languages(*, federation: Federation, requested: Sequence[str] = ()) -> tuple[str, ...]:
-    """The languages to write: ``requested``, else the federation's reporting languages and every
-    language a member city declares (in that order, without repeats); each must have a catalog."""
-    from datacity_federation.review.i18n import shipped_languages
+    """The locales to write, in BCP 47 spelling: ``requested``, else the federation's reporting
+    languages and every language a member city declares (in that order, without repeats).
 
-    wanted = list(requested) or [
+    Never refuses a language for want of a catalogue: its words fall back (see
+    :class:`~datacity_federation.i18n.Catalogs`); only a tag CLDR does not know is an error.
+    """
+    wanted = requested or (
         *federation.settings.defaults.reporting_languages,
         *(lang for city in federation.cities for lang in city.languages),
-    ]
+    )
     seen: list[str] = []
     for lang in wanted:
-        if lang not in seen:
-            seen.append(lang)
-    shipped = set(shipped_languages())
-    unknown = [lang for lang in seen if lang not in shipped and lang.split("-")[0] not in shipped]
-    if unknown:
-        raise ReviewError(
-            f"no review translation for {', '.join(unknown)}; shipped: {', '.join(sorted(shipped))}"
-            " (see docs/review.md, 'Add a language')"
-        )
+        parse_locale(lang)
+        tag = bcp47(lang)
+        if tag not in seen:
+            seen.append(tag)
     return tuple(seen)
 
 
@@ -68,6 +66,7 @@ def with_federation(snapshot: HubSnapshot, federation: Federation) -> HubSnapsho
         members=members,
         city_names={**snapshot.city_names, **names},
         network_name=dict(federation.settings.name),
+        theme_labels={t.code: dict(t.label) for t in federation.settings.themes},
     )
 
 
@@ -91,8 +90,13 @@ def write_review(
     out: Path,
     languages: Sequence[str],
     fmt: ReviewFormat = ReviewFormat.HTML,
+    catalogs: Catalogs | None = None,
 ) -> list[Path]:
-    """Write the review into the folder ``out`` (created); return the files written, main first."""
+    """Write the review into the folder ``out`` (created); return the files written, main first.
+
+    Words come from ``catalogs`` (default: the shipped ones); a language without a complete
+    catalogue falls back and its page says so, unless the catalogues are strict.
+    """
     from datacity_federation.review import export, render
 
     try:
@@ -107,15 +111,17 @@ def write_review(
         written.append(_write(out / f"{stem}.csv", export.review_csv(review)))
     elif fmt is ReviewFormat.PDF:
         for lang in languages:
-            pdf = render.render_pdf(render.render_html(review, lang=lang))
+            pdf = render.render_pdf(render.render_html(review, lang=lang, catalogs=catalogs))
             written.append(_write(out / f"{stem}.{lang}.pdf", pdf))
     else:
         files = {lang: f"{stem}.{lang}.html" for lang in languages}
         pages = [
-            _write(out / name, render.render_html(review, lang=lang))
+            _write(out / name, render.render_html(review, lang=lang, catalogs=catalogs))
             for lang, name in files.items()
         ]
-        written.append(_write(out / "index.html", render.render_index(review, files=files)))
+        written.append(
+            _write(out / "index.html", render.render_index(review, files=files, catalogs=catalogs))
+        )
         written += pages
     return written
 

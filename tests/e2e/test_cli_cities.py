@@ -40,13 +40,13 @@ def test_new_city_unlike_the_four_validates_and_shows_its_timeline_in_arabic_and
     assert arabic.out.splitlines() == [
         "Casablanca — الموسم 1 (s1)",
         "  الشراكات              1 مارس 2016 – 31 مايو 2016",
-        "▶ دعوة الشركات الناشئة  1 يونيو 2016 – 31 أغسطس 2016  (متبقٍ 53 يوم)",
+        "▶ دعوة الشركات الناشئة  1 يونيو 2016 – 31 أغسطس 2016  (بقي 53 يومًا)",
         "  التجريب               1 سبتمبر 2016 – 30 نوفمبر 2016",
         "  النتائج               1 ديسمبر 2016 – 28 فبراير 2017",
     ]
     french = run_cli("timeline", str(path), "--on", "2016-07-10", "--lang", "fr")
     assert french.out.splitlines()[2] == (
-        "▶ Appel aux start-up  1 juin 2016 – 31 août 2016  (encore 53 jours)"
+        "▶ Appel aux start-up  1 juin 2016 – 31 août 2016  (53 jours restants)"
     )
 
 
@@ -104,7 +104,7 @@ def test_timeline_marks_the_current_phase_of_paris(run_cli: RunCli, cities_dir: 
     assert result.out.splitlines() == [
         "Paris — saison 3 (s3)",
         "  Partenariats        1 septembre 2017 – 30 novembre 2017",
-        "▶ Appel aux start-up  1 décembre 2017 – 28 février 2018  (encore 76 jours)",
+        "▶ Appel aux start-up  1 décembre 2017 – 28 février 2018  (76 jours restants)",
         "  Expérimentation     1 mars 2018 – 31 mai 2018",
         "  Résultats           1 juin 2018 – 31 août 2018",
     ]

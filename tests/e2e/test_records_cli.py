@@ -221,9 +221,9 @@ def test_season_status_formats_with_babel(run_cli: Run, db: str) -> None:
     assert result.code == 0
     assert result.out.splitlines() == [
         "Paris — saison 1 (s1), 1 avril 2016",
-        "phase: Expérimentation (encore 61 jours)",
+        "phase : Expérimentation (61 jours restants)",
         "candidatures 5 → présélectionnées 3 → retenues 2 → expérimentations 2 → contrats 0 / offres communes 1",
-        "mécénat: 270\u202f000,00\u00a0€",
+        "parrainage : 270\u202f000,00\u00a0€",
     ]
 
 

@@ -17,12 +17,14 @@ import pytest
 from babel.messages.pofile import read_po
 from review_browser import Browser, chromium_path
 
-from datacity_federation.review.i18n import LOCALE_DIR, shipped_languages
+from datacity_federation.i18n import SHIPPED_DIR, Catalogs, catalog_name
 from datacity_federation.testing import run_cli
 
 pytestmark = pytest.mark.e2e
 
-LANGS = shipped_languages()
+LANGS = Catalogs().languages()
+RTL = {"ar", "he"}
+FALLBACK = "sw"  # no catalogue: English words, Swahili dates and numbers, and a visible note
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
@@ -36,7 +38,7 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     folder = tmp_path_factory.mktemp("review")
     args = ["review", "2019", "--sample", "--on", "2020-01-10", "--out", str(folder)]
-    for lang in LANGS:
+    for lang in (*LANGS, FALLBACK):
         args += ["--lang", lang]
     result = run_cli(*args)
     assert result.code == 0, result.err
@@ -59,7 +61,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
 
 def english_fragments(lang: str) -> list[str]:
     """Pieces of English messages that a page in ``lang`` must not show (translated differently)."""
-    with (LOCALE_DIR / lang / "LC_MESSAGES" / "datacity.po").open("rb") as fh:
+    with (SHIPPED_DIR / catalog_name(lang) / "LC_MESSAGES" / "datacity.po").open("rb") as fh:
         catalog = read_po(fh)
     pieces = []
     for m in catalog:
@@ -113,7 +115,22 @@ def test_review_page_in_chromium(site: Site, browser: Browser, lang: str) -> Non
         assert [p for p in english_fragments(lang) if p in text] == []
 
     direction, mirrored = browser.evaluate(page, MIRROR_JS)
-    assert (direction, mirrored) == (("rtl", True) if lang == "ar" else ("ltr", False))
+    assert (direction, mirrored) == (("rtl", True) if lang in RTL else ("ltr", False))
+    assert browser.evaluate(page, "document.querySelector('.fallback-note')") is None
+
+
+def test_review_page_without_catalogue_shows_the_fallback_note(
+    site: Site, browser: Browser
+) -> None:
+    url = (site.folder / f"review-2019.{FALLBACK}.html").as_uri()
+    page = browser.open(url)
+    assert page.console_errors == []
+    note = browser.evaluate(
+        page,
+        "(() => { const n = document.querySelector('.fallback-note');"
+        " return n ? [n.innerText, n.getBoundingClientRect().height] : null; })()",
+    )
+    assert note is not None and "Kiswahili" in note[0] and note[1] > 0
 
 
 def test_review_index_links_open_offline(site: Site, browser: Browser) -> None:
@@ -121,7 +138,7 @@ def test_review_index_links_open_offline(site: Site, browser: Browser) -> None:
     page = browser.open(url)
     links = browser.evaluate(page, "Array.from(document.querySelectorAll('a')).map(a => a.href)")
     assert sorted(links) == sorted(
-        (site.folder / f"review-2019.{lang}.html").as_uri() for lang in LANGS
+        (site.folder / f"review-2019.{lang}.html").as_uri() for lang in (*LANGS, FALLBACK)
     )
     assert page.console_errors == []
     assert page.requests == [url]

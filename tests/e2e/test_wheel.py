@@ -38,7 +38,8 @@ def test_wheel_ships_cities_templates_and_py_typed(wheel: Path) -> None:
     assert "datacity_federation/py.typed" in names
 
 
-def test_installed_wheel_validates_its_shipped_cities(wheel: Path, tmp_path: Path) -> None:
+def _install(wheel: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A fresh venv with the wheel installed (dependencies from this run); (python, purelib)."""
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     # The dependencies come from this test run's environment; the library itself from the wheel.
@@ -62,6 +63,11 @@ def test_installed_wheel_validates_its_shipped_cities(wheel: Path, tmp_path: Pat
         check=True,
         capture_output=True,
     )
+    return python, purelib
+
+
+def test_installed_wheel_validates_its_shipped_cities(wheel: Path, tmp_path: Path) -> None:
+    python, purelib = _install(wheel, tmp_path)
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH"}}
@@ -88,14 +94,68 @@ def test_installed_wheel_validates_its_shipped_cities(wheel: Path, tmp_path: Pat
 
 
 def test_wheel_ships_compiled_review_catalogs_and_templates(wheel: Path) -> None:
-    from datacity_federation.review.i18n import shipped_languages
+    from datacity_federation.i18n import Catalogs
 
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = [
         lang
-        for lang in shipped_languages()
+        for lang in Catalogs().names()
         if f"datacity_federation/locale/{lang}/LC_MESSAGES/datacity.mo" not in names
     ]
     assert missing == []
+    assert "datacity_federation/locale/datacity.pot" in names
+    assert "datacity_federation/_data/templates/call/challenge.html.j2" in names
     for name in ("review.html.j2", "macros.html.j2", "index.html.j2", "review.css"):
         assert f"datacity_federation/_data/templates/review/{name}" in names
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))}
+
+
+def test_federation_catalogues_override_and_add_languages_over_a_read_only_install(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """A director corrects a word and adds a language beside the city files; the installed
+    package, made read-only, is neither needed nor touched."""
+    import shutil
+
+    from babel import Locale
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    python, purelib = _install(wheel, tmp_path)
+    package = purelib / "datacity_federation"
+    for path in [package, *package.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    before = _tree(package)
+    cities = tmp_path / "cities"
+    shutil.copytree(ROOT / "cities", cities)
+    for lang, text in (("fr", "Mise en relation"), ("sw", "Ushirikiano")):
+        catalog = Catalog(locale=Locale.parse(lang), domain="datacity", fuzzy=False)
+        catalog.add("Partnering", text)
+        po = cities / "locale" / lang / "LC_MESSAGES" / "datacity.po"
+        po.parent.mkdir(parents=True)
+        with po.open("wb") as fh:
+            write_po(fh, catalog)
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH"}}
+
+    def timeline(lang: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(python), "-m", "datacity_federation", "timeline", "paris", "--cities",
+             str(cities), "--on", "2016-10-01", "--lang", lang],
+            cwd=tmp_path, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+
+    fr, sw = timeline("fr"), timeline("sw")
+    try:
+        assert fr.returncode == 0, fr.stderr
+        assert "Mise en relation" in fr.stdout and "Expérimentation" in fr.stdout
+        assert fr.stderr == ""
+        assert sw.returncode == 0, sw.stderr
+        assert "Ushirikiano" in sw.stdout and "Experimentation" in sw.stdout
+        assert "warning:" in sw.stderr and "'sw'" in sw.stderr
+        assert _tree(package) == before
+    finally:
+        for path in [package, *package.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)

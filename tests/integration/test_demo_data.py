@@ -10,9 +10,9 @@ import pytest
 from datacity_federation.config.loader import load_federation
 from datacity_federation.services.demo import review_year
 from datacity_federation.services.demo_data import (
-    SAMPLE_WORD,
     sample_federation_folder,
     sample_records,
+    sample_word,
 )
 
 pytestmark = pytest.mark.integration
@@ -31,7 +31,7 @@ def test_sample_federation_is_valid_and_labels_what_it_adds(
             for ch in season.challenges:
                 if ch.id not in declared:
                     for lang in city.languages:
-                        assert SAMPLE_WORD[lang] in ch.title[lang]
+                        assert sample_word(lang) in ch.title[lang]
 
 
 def test_sample_federation_is_the_same_for_the_same_seed(cities_dir: Path, tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from datacity_federation.errors import ReviewError
+from datacity_federation.errors import LanguageError
+from datacity_federation.i18n import Catalogs
 from datacity_federation.review import Review, build_review
-from datacity_federation.review.i18n import shipped_languages
 from datacity_federation.review.render import render_html, render_index
 from datacity_federation.review.sample import sample_snapshot
 
@@ -28,10 +28,12 @@ def review() -> Review:
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("lang", shipped_languages())
+@pytest.mark.parametrize("lang", Catalogs().languages())
 def test_render_html_is_complete_in_every_locale(review: Review, lang: str) -> None:
     html = render_html(review, lang=lang)
-    assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in html
+    rtl = lang in ("ar", "he")
+    assert f'<html lang="{lang}" dir="{"rtl" if rtl else "ltr"}">' in html
+    assert 'class="fallback-note"' not in html
     assert "{{" not in html and "{%" not in html
     assert html.count("<svg") == 4
     assert html.count("<desc") == 4
@@ -70,8 +72,27 @@ def test_render_html_regional_tag_falls_back_to_base_language(review: Review) ->
 
 
 def test_render_html_unknown_language_is_refused(review: Review) -> None:
-    with pytest.raises(ReviewError, match="no review translation for language 'xx'"):
+    with pytest.raises(LanguageError, match="unknown language 'xx'"):
         render_html(review, lang="xx")
+
+
+def test_render_html_without_catalogue_falls_back_and_says_so(review: Review) -> None:
+    html = render_html(review, lang="sw")
+    assert 'lang="sw" dir="ltr"' in html
+    assert "The network at a glance" in html  # the words, in English
+    assert 'class="fallback-note"' in html and "Kiswahili" in html
+    assert "10 Januari 2020" in html  # the dates, in Swahili
+
+
+def test_render_html_without_catalogue_is_refused_when_strict(review: Review) -> None:
+    with pytest.raises(LanguageError, match="strict-lang"):
+        render_html(review, lang="sw", catalogs=Catalogs(strict=True))
+
+
+def test_render_html_money_follows_the_locale_pattern(review: Review) -> None:
+    fr = render_html(review, lang="fr")
+    assert re.search(r"\d \u20ac|\d\xa0\u20ac", fr)  # "1 234 €": the symbol after the amount
+    assert not re.search(r"\u20ac\d", fr)
 
 
 def test_render_index_links_every_language(review: Review) -> None:

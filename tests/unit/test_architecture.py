@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -108,5 +109,29 @@ def test_review_model_is_pure() -> None:
         for name in PURE_REVIEW
         for imported in imports_of(PACKAGE / "review" / name)
         if not allowed(imported)
+    ]
+    assert wrong == []
+
+
+def test_i18n_reads_only_catalogues() -> None:
+    """The translation layer imports the errors, itself and Babel: no store, network or CLI."""
+    wrong = [
+        f"{path.name}: {name}"
+        for path in modules("i18n")
+        for name in imports_of(path)
+        if (layer := layer_of(name)) is not None and layer.split(".")[0] not in {"errors", "i18n"}
+        or layer is None and name.split(".")[0] not in STDLIB | {"babel"}
+    ]
+    assert wrong == []
+
+
+def test_no_word_tables_in_python() -> None:
+    """Words live in the catalogues: no module keeps a table of texts per language."""
+    pair = r'"(?:en|fr|es|ca|ar|hi|kn|ms|ta|zh)":\s*"[^"]*"'
+    pattern = re.compile(rf"{pair},\s*{pair}")  # two languages' texts side by side
+    wrong = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert wrong == []

@@ -48,14 +48,15 @@ def test_every_config_field_is_in_the_configuration_reference(model: type[BaseMo
     assert missing == []
 
 
-def command_paths() -> list[str]:
+def command_tree() -> dict[str, list[str]]:
+    """Every command's path and the long names of its options."""
     import typer.main
 
     from datacity_federation.cli import _register, app
 
     _register()
     root = typer.main.get_command(app)
-    paths: list[str] = []
+    found: dict[str, list[str]] = {}
 
     def walk(command: Any, prefix: str) -> None:
         subcommands = getattr(command, "commands", None)
@@ -63,10 +64,30 @@ def command_paths() -> list[str]:
             for name, sub in subcommands.items():
                 walk(sub, f"{prefix} {name}".strip())
         else:
-            paths.append(prefix)
+            found[prefix] = sorted(
+                opt
+                for param in command.params
+                for opt in getattr(param, "opts", [])
+                if opt.startswith("--") and opt != "--help"
+            )
 
     walk(root, "")
-    return sorted(paths)
+    return found
+
+
+def command_paths() -> list[str]:
+    return sorted(command_tree())
+
+
+def test_every_cli_option_is_documented() -> None:
+    """Each option of each command is named in the docs beside that command (its heading or
+    the section under it), so the reference cannot forget one."""
+    text = all_docs()
+    missing = []
+    for path, options in command_tree().items():
+        sections = [part for part in re.split(r"\n(?=#{2,4} )", text) if f"datacity {path}" in part]
+        missing += [f"{path} {opt}" for opt in options if not any(opt in s for s in sections)]
+    assert missing == []
 
 
 def test_every_cli_command_is_documented() -> None:

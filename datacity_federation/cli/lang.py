@@ -1,0 +1,54 @@
+"""Language options shared by the commands that write words: catalogues, strictness, warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from datacity_federation.i18n import Catalogs, Translator
+
+__all__ = ["StrictLang", "catalogs", "checked_tags", "warn_fallbacks"]
+
+StrictLang = Annotated[
+    bool,
+    typer.Option(
+        "--strict-lang",
+        help="Refuse a language whose words would fall back to English (default: warn once).",
+    ),
+]
+
+_warned: set[str] = set()
+
+
+def catalogs(cities_dir: Path | None, strict: bool) -> Catalogs:
+    """The federation's catalogues (its ``locale_dir``, then the shipped ones)."""
+    from datacity_federation.services.cities import find_cities_dir
+    from datacity_federation.services.i18n import federation_catalogs
+
+    return federation_catalogs(cities_dir=find_cities_dir(cities_dir), strict=strict)
+
+
+def warn_fallbacks(translators: Iterable[Translator]) -> None:
+    """Say once per language and process, on stderr, which words fall back to English."""
+    for tr in translators:
+        if tr.fallback and tr.tag not in _warned:
+            _warned.add(tr.tag)
+            typer.echo(f"warning: {tr.fallback_message()}", err=True)
+
+
+def checked_tags(tags: Iterable[str], option: str = "--lang") -> list[str]:
+    """The tags in BCP 47 spelling; an unknown one is an error naming ``option``."""
+    from datacity_federation.errors import LanguageError
+    from datacity_federation.i18n import bcp47, parse_locale
+
+    out = []
+    for tag in tags:
+        try:
+            parse_locale(tag)
+        except LanguageError as exc:
+            raise LanguageError(f"{option}: {exc}") from None
+        out.append(bcp47(tag))
+    return out
