@@ -32,6 +32,8 @@ Slug = Annotated[
     Field(description="A stable identifier: lower-case letters, digits, '-' or '_'."),
 ]
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
 def _bcp47_spelling(value: Any) -> Any:
     """``pt_BR`` (POSIX) is read as ``pt-BR``: both spellings name the same locale."""
     if isinstance(value, str) and "_" in value and len(value) <= 35:
@@ -45,8 +47,10 @@ LanguageTag = Annotated[
     str,
     BeforeValidator(_bcp47_spelling),
     StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", max_length=35),
-    Field(description="A BCP 47 language tag, e.g. 'fr', 'pt-BR', 'zh-Hans' ('pt_BR' is read as "
-          "'pt-BR')."),
+    Field(
+        description="A BCP 47 language tag, e.g. 'fr', 'pt-BR', 'zh-Hans' ('pt_BR' is read as "
+        "'pt-BR')."
+    ),
 ]
 NonEmptyText = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 LocalizedText = Annotated[

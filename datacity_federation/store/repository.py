@@ -80,7 +80,24 @@ def _by(conn: Connection, model: type[Any], city: str, *order: str) -> list[dict
 
 
 def load_city(conn: Connection, city_id: str) -> City:
-    """The city as stored; :class:`StoreError` naming ``sync-config`` when it is not there."""
+    """The city as stored; :class:`StoreError` naming ``sync-config`` when it is not there, or
+    when what is stored no longer makes a valid city (rows written by another tool or version)."""
+    from pydantic import ValidationError
+
+    try:
+        return _load_city(conn, city_id)
+    except ValidationError as exc:
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or e.get('title', 'city')}: {e['msg']}"
+            for e in exc.errors()[:3]
+        )
+        raise StoreError(
+            f"city {city_id!r} in the records is not valid ({exc.title}: {where}); fix the city "
+            "file and run `datacity db sync-config`"
+        ) from None
+
+
+def _load_city(conn: Connection, city_id: str) -> City:
     cities = table(t.CityRow)
     row = conn.execute(select(cities).where(cities.c.id == city_id)).mappings().first()
     if row is None:

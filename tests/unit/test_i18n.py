@@ -221,4 +221,6 @@ def test_city_files_read_posix_language_spelling_as_bcp47() -> None:
     from datacity_federation.domain.base import LanguageTag, LocalizedText
 
     assert TypeAdapter(LanguageTag).validate_python("pt_BR") == "pt-BR"
-    assert TypeAdapter(LocalizedText).validate_python({"zh_Hans": "新加坡"}) == {"zh-Hans": "新加坡"}
+    assert TypeAdapter(LocalizedText).validate_python({"zh_Hans": "新加坡"}) == {
+        "zh-Hans": "新加坡"
+    }
