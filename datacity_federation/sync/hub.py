@@ -44,7 +44,6 @@ DB_ENV = "DATACITY_HUB_DB"
 MAX_ENV = "DATACITY_HUB_MAX_BYTES"
 RATE_ENV = "DATACITY_HUB_RATE"
 BURST_ENV = "DATACITY_HUB_BURST"
-MAX_CURSOR = 2**63 - 1
 
 CityId = Annotated[
     str, Path(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=64, description="City id.")
@@ -226,11 +225,15 @@ def create_app(
     @app.get("/api/v1/feed", response_model=Feed, responses=ERRORS)
     def feed(
         after: Annotated[
-            int, Query(ge=0, le=MAX_CURSOR, description="A cursor the feed returned.")
-        ] = 0,
+            str,
+            Query(
+                pattern=r"^[0-9]{0,18}$",
+                description="A cursor the feed returned (empty or left out: the start).",
+            ),
+        ] = "",
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> Feed:
-        page = feed_page(eng, after=after, limit=limit)
+        page = feed_page(eng, after=int(after or 0), limit=limit)
         return Feed(
             items=[
                 FeedItem(

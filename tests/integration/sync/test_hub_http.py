@@ -125,6 +125,13 @@ def test_hub_http_errors_are_json_4xx(
     assert set(r.json()) >= {"error", "detail"}
 
 
+def test_hub_http_feed_after_empty_reads_from_the_start(
+    served: tuple[str, dict[str, str]],
+) -> None:
+    base, _ = served
+    assert httpx.get(base + "/api/v1/feed?after=").json() == httpx.get(base + "/api/v1/feed").json()
+
+
 def test_hub_http_openapi_is_published(served: tuple[str, dict[str, str]]) -> None:
     base, _ = served
     paths = httpx.get(base + "/openapi.json").json()["paths"]
