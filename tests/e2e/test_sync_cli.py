@@ -67,10 +67,9 @@ def test_release_verify_accepts_and_refuses(run_cli: RunCli, workdir: Path) -> N
     assert ok.code == 0
     assert manifest.bundle_id in ok.out
     bad = run_cli("release", "verify", "b.zip", "--public-key", "keys/other.pub")
-    assert (bad.code, bad.err.strip()) == (
-        1,
-        "datacity: error: bad_signature: no signature verifies with the city's active keys",
-    )
+    assert bad.code == 1
+    assert bad.err.strip().startswith("datacity: error: bad_signature: keyid sha256:")
+    assert bad.err.strip().endswith(" names none of the city's active keys")
     missing = run_cli("release", "verify", "nope.zip", "--public-key", "keys/paris.pub")
     assert (missing.code, missing.err.strip()) == (1, "datacity: error: nope.zip: no such file")
 
