@@ -42,6 +42,7 @@ from datacity_federation.errors import (
     DomainError,
     HubRejected,
     ImportRowsError,
+    LanguageError,
     PortalBadResponse,
     PortalError,
     PortalQueryError,
@@ -53,11 +54,13 @@ from datacity_federation.errors import (
     StoreError,
     TransitionError,
 )
+from datacity_federation.i18n import Catalogs, Formatter, Translator
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ApplicationStatus",
+    "Catalogs",
     "Challenge",
     "City",
     "ConfigError",
@@ -69,9 +72,11 @@ __all__ = [
     "DomainError",
     "Federation",
     "FederationSettings",
+    "Formatter",
     "HubRejected",
     "ImportRowsError",
     "KPI",
+    "LanguageError",
     "Outcome",
     "Partner",
     "PartnerKind",
@@ -93,6 +98,7 @@ __all__ = [
     "StoreError",
     "Theme",
     "TransitionError",
+    "Translator",
     "__version__",
     "city_schema",
     "default_cities_dir",

@@ -15,6 +15,7 @@ Applications catch :class:`DatacityError` and nothing lower::
     │   ├── PortalQueryError   the portal refused the query (ODSQL, Solr, parameters)
     │   └── DatasetNotFound    the data set does not exist (or is not visible)
     ├── ReleaseError           an anonymised release cannot be built, verified or read
+    │   └── EmptySeasonError   a season with no records at all would be released as zeros
     ├── HubRejected            the federation hub refused a request (HTTP status + reason)
     ├── ReviewError            the annual review cannot be built or rendered
     └── LanguageError          an unknown language tag, an unreadable catalogue, or words that
@@ -35,6 +36,7 @@ __all__ = [
     "DatacityError",
     "DatasetNotFound",
     "DomainError",
+    "EmptySeasonError",
     "HubRejected",
     "ImportRowsError",
     "LanguageError",
@@ -168,6 +170,23 @@ class DatasetNotFound(PortalError):
 
 class ReleaseError(DatacityError):
     """An anonymised release cannot be built, verified or read."""
+
+
+class EmptySeasonError(ReleaseError):
+    """Seasons with no records at all (no application, pilot, sponsorship or contract value):
+    releasing them would publish zeros the review shows as real, so they are refused unless
+    asked for (``allow_empty``). Usually the database is the wrong one."""
+
+    def __init__(self, city: str, seasons: Sequence[str], database: str) -> None:
+        self.city = city
+        self.seasons = tuple(seasons)
+        self.database = database
+        which = f"season {seasons[0]}" if len(seasons) == 1 else f"seasons {', '.join(seasons)}"
+        super().__init__(
+            f"{city} {which}: no records in {database} (no application, pilot, sponsorship or "
+            "contract value); a release would publish zeros. Check --db, or give --allow-empty "
+            "to release an empty season"
+        )
 
 
 class HubRejected(DatacityError):

@@ -49,6 +49,9 @@ def _register() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return (and, as a console script, exit with) the exit code."""
     _register()
+    from datacity_federation.cli.lang import forget_warnings
+
+    forget_warnings()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=args, prog_name="datacity", standalone_mode=False)

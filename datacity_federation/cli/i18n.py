@@ -57,14 +57,17 @@ def i18n_status(
         sources = ", ".join(str(p) for p in row.files) or "no catalogue"
         typer.echo(
             f"{row.lang.ljust(width)}  {row.translated}/{row.total} translated, "
-            f"{len(row.missing)} missing, {len(row.fuzzy)} fuzzy  ({sources})"
+            f"{len(row.missing)} missing, {len(row.fuzzy)} fuzzy, {len(row.invalid)} invalid"
+            f"  ({sources})"
         )
-        incomplete += not row.complete
+        incomplete += not row.complete or bool(row.invalid)
         if missing or (languages and len(languages) == 1):
             for msgid in row.missing:
                 typer.echo(f"    missing: {msgid!r}")
             for msgid in row.fuzzy:
                 typer.echo(f"    fuzzy: {msgid!r}")
+        for bad in row.invalid:
+            typer.echo(f"    invalid: {bad}")
     if check and incomplete:
         raise typer.Exit(1)
 

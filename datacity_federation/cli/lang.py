@@ -10,7 +10,7 @@ import typer
 
 from datacity_federation.i18n import Catalogs, Translator
 
-__all__ = ["StrictLang", "catalogs", "checked_tags", "warn_fallbacks"]
+__all__ = ["StrictLang", "catalogs", "checked_tags", "forget_warnings", "warn_fallbacks"]
 
 StrictLang = Annotated[
     bool,
@@ -31,11 +31,20 @@ def catalogs(cities_dir: Path | None, strict: bool) -> Catalogs:
     return federation_catalogs(cities_dir=find_cities_dir(cities_dir), strict=strict)
 
 
+def forget_warnings() -> None:
+    """Start a new command: its fallbacks are said again (once each)."""
+    _warned.clear()
+
+
 def warn_fallbacks(translators: Iterable[Translator]) -> None:
-    """Say once per language and process, on stderr, which words fall back to English."""
+    """Say once per language and command, on stderr, which words fall back to English."""
     for tr in translators:
-        if tr.fallback and tr.tag not in _warned:
-            _warned.add(tr.tag)
+        if tr.tag in _warned:
+            continue
+        _warned.add(tr.tag)
+        for bad in tr.status.invalid:
+            typer.echo(f"warning: {bad}", err=True)
+        if tr.fallback:
             typer.echo(f"warning: {tr.fallback_message()}", err=True)
 
 

@@ -15,6 +15,7 @@ import typer
 
 from datacity_federation.cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
 from datacity_federation.errors import DatacityError
+from datacity_federation.services.records_kinds import KINDS
 
 __all__ = ["register"]
 
@@ -103,9 +104,7 @@ def db_sync_config(
 def records_import(
     kind: Annotated[
         str,
-        typer.Argument(
-            help="applications, reviews, pilots, measurements, sponsorships, startups or reviewers."
-        ),
+        typer.Argument(help=f"One of: {', '.join(KINDS)} (the order a season imports them in)."),
     ],
     file: Annotated[Path, typer.Argument(help="The CSV file (UTF-8, header row first).")],
     city: Annotated[str, typer.Option("--city", help="City id.")],

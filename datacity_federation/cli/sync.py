@@ -54,6 +54,13 @@ KeyFile = Annotated[
     Path | None,
     typer.Option("--key", help=f"Private key file (default: keys/CITY.key, or ${KEY_ENV})."),
 ]
+AllowEmpty = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty",
+        help="Release a season with no records at all (refused by default: usually the wrong --db).",
+    ),
+]
 
 
 def _token(token_file: Path | None) -> str:
@@ -126,6 +133,14 @@ def release_build(
     today: Annotated[
         str | None, typer.Option("--today", help="The day, YYYY-MM-DD (default: today there).")
     ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Also sign the release and write its bundle here (for `release push`)."
+        ),
+    ] = None,
+    key: KeyFile = None,
+    allow_empty: AllowEmpty = False,
     strict_lang: StrictLang = False,
 ) -> None:
     """Compute a closed season's release and say which cells are suppressed and why."""
@@ -133,24 +148,40 @@ def release_build(
     from datacity_federation.services.sync import release_of, season_of
     from datacity_federation.store.engine import open_store
 
-    found, _network, profile = _city_setup(city, cities_dir)
+    found, network, profile = _city_setup(city, cities_dir)
     chosen = season_of(found, season)
     day = _day(today, found)
     if not chosen.is_closed(day):
         raise DatacityError(
             f"season {chosen.id} of {found.id} ends {chosen.end.isoformat()}: only closed seasons are released"
         )
-    engine = open_store(db)
-    try:
-        release = release_of(engine=engine, city=found, season=chosen, profile=profile)
-    finally:
-        engine.dispose()
     [tag] = checked_tags([lang or found.default_language])
     tr = catalogs(cities_dir, strict_lang).translator(tag)
     warn_fallbacks([tr])
+    engine = open_store(db)
+    try:
+        release = release_of(
+            engine=engine, city=found, season=chosen, profile=profile, allow_empty=allow_empty
+        )
+        if out is not None:
+            from datacity_federation.services.sync import build_release_file
+
+            built = build_release_file(
+                engine=engine, city=found, season=chosen, network=network, profile=profile,
+                key=_key(found.id, key), today=day, out=out, allow_empty=allow_empty,
+            )  # fmt: skip
+    finally:
+        engine.dispose()
     name = tr.name(found.name, first=found.default_language)
     for line in summary_lines(release, city_name=name, tr=tr):
         typer.echo(line)
+    if out is not None:
+        typer.echo(
+            f"wrote {out}: {found.id} seq {built.seq} season {built.season} {built.bundle_id}"
+        )
+        typer.echo(
+            f"  queued in the outbox: `datacity release push {out}` or `datacity sync` sends it"
+        )
 
 
 @release_app.command("verify")
@@ -302,6 +333,7 @@ def sync(
     out: Annotated[Path, typer.Option("--out", help="pull: folder for verified bundles.")] = Path(
         "pulled"
     ),
+    allow_empty: AllowEmpty = False,
 ) -> None:
     """Build the releases that are due into the outbox and push it; `sync pull` fetches the feed."""
     from datacity_federation.sync.client import HubClient
@@ -341,6 +373,7 @@ def sync(
             today=_day(today, found),
             seasons=[season_of(found, x).id for x in season] if season else None,
             linkage=link,
+            allow_empty=allow_empty,
         )
         for b in built:
             typer.echo(f"built   {found.id} seq {b.seq} season {b.season} {b.bundle_id}")

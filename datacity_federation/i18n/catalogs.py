@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +31,7 @@ __all__ = [
     "DOMAIN",
     "SHIPPED_DIR",
     "Catalogs",
+    "Invalid",
     "LanguageStatus",
     "catalog_file",
     "read_catalog",
@@ -64,11 +66,48 @@ def read_catalog(path: Path) -> Catalog:
         raise LanguageError(f"{path}: cannot read the catalogue: {exc}") from None
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+def placeholder_problem(msgid: str, text: str, *, plural: bool = False) -> str | None:
+    """Why ``text`` cannot stand for ``msgid`` when the code fills its ``%(name)s`` placeholders
+    (a name the source does not have, one left out, a stray ``%``); ``None`` when it can.
+
+    A plural form may leave a placeholder out (a language that says "one day" in words)."""
+    if "%" not in msgid:
+        return None
+    names = set(_PLACEHOLDER.findall(msgid))
+    used = set(_PLACEHOLDER.findall(text))
+    if used - names:
+        return f"placeholder %({sorted(used - names)[0]})s is not in the source"
+    if not plural and names - used:
+        return f"placeholder %({sorted(names - used)[0]})s of the source is missing"
+    try:
+        text % dict.fromkeys(names, 1)
+    except (KeyError, ValueError, TypeError) as exc:
+        return f"does not format: {exc}"
+    return None
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A translation dropped because the code could not fill it (the next catalogue's is used)."""
+
+    path: Path
+    line: int
+    msgid: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.msgid!r}: {self.reason}; translation ignored"
+
+
 @dataclass(frozen=True)
 class _Loaded:
     translations: gettext.GNUTranslations
     translated: frozenset[str]
     fuzzy: frozenset[str]
+    invalid: tuple[Invalid, ...]
 
 
 @lru_cache(maxsize=128)
@@ -78,19 +117,38 @@ def _load(path: Path, mtime_ns: int) -> _Loaded:
     catalog = read_catalog(path)
     translated: set[str] = set()
     fuzzy: set[str] = set()
-    for message in catalog:
+    invalid: list[Invalid] = []
+    for message in list(catalog):
         if not message.id:
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if message.fuzzy:
+        source = message.id if isinstance(message.id, str) else message.id[-1]
+        strings = tuple(
+            str(x) for x in (message.string if isinstance(message.string, tuple | list)
+                             else (message.string,))
+        )  # fmt: skip
+        problems = [
+            p
+            for text in strings
+            if text
+            and (p := placeholder_problem(source, text, plural=isinstance(message.id, tuple)))
+        ]
+        if problems:
+            invalid.append(Invalid(path, message.lineno or 0, key, problems[0]))
+            catalog.delete(message.id, context=message.context)
+        elif message.fuzzy:
             fuzzy.add(key)
         elif all(strings):
             translated.add(key)
     buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return _Loaded(gettext.GNUTranslations(buffer), frozenset(translated), frozenset(fuzzy))
+    try:
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        words = gettext.GNUTranslations(buffer)
+    except (ValueError, SyntaxError, OverflowError, RecursionError) as exc:
+        # A Plural-Forms header gettext cannot read, for one.
+        raise LanguageError(f"{path}: cannot read the catalogue: {exc}") from None
+    return _Loaded(words, frozenset(translated), frozenset(fuzzy), tuple(invalid))
 
 
 def _loaded(path: Path) -> _Loaded:
@@ -118,6 +176,8 @@ class LanguageStatus:
     translated: int
     missing: tuple[str, ...]
     fuzzy: tuple[str, ...]
+    invalid: tuple[Invalid, ...] = ()
+    """Translations ignored because the code could not fill their placeholders."""
 
     @property
     def total(self) -> int:
@@ -193,6 +253,7 @@ class Catalogs:
             translated=len(ids & translated) if missing else len(ids),
             missing=tuple(sorted(missing)),
             fuzzy=tuple(sorted(fuzzy & ids)),
+            invalid=tuple(i for x in loaded for i in x.invalid),
         )
 
     def translator(self, tag: str) -> Translator:

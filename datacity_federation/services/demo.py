@@ -51,28 +51,23 @@ def _fill_store(*, db: Path, folder: Path, work: Path, city_id: str, seed: int) 
     """Migrate the city store, load the city files into it, import its sample records."""
     from datacity_federation.config.loader import load_federation
     from datacity_federation.services.demo_data import sample_records
-    from datacity_federation.services.outcomes import record_contract_value
     from datacity_federation.services.records import sync_config, upgrade_database
     from datacity_federation.services.records_import import import_csv
+    from datacity_federation.services.records_kinds import KINDS
 
     upgrade_database(db=db)
     sync_config(db=db, cities_dir=folder, by=BY)
     city = next(c for c in load_federation(folder).cities if c.id == city_id)
     count = 0
     for season in city.seasons:
-        files, contracts = sample_records(
+        files = sample_records(
             city=city, season=season, folder=work / city.id / season.id, seed=seed
         )
-        for kind in ("applications", "pilots", "measurements", "sponsorships"):
+        for kind in (k for k in KINDS if k in files):
             report = import_csv(
                 db=db, kind=kind, path=files[kind], city=city.id, season=season.id, by=BY
             )
-            count += sum(report.written.values()) if hasattr(report, "written") else 0
-        for pilot, partner, amount in contracts:
-            record_contract_value(
-                db=db, city=city.id, pilot=pilot, partner=partner, amount=amount, by=BY
-            )
-            count += 1
+            count += sum(report.written.values())
     return count
 
 

@@ -4,8 +4,8 @@ Rule header: nothing here is real. The shipped city files are copied into the de
 and completed where they are silent: sample corporate partners ("Sample partner N"), sample
 challenges on every season that declares none (titled with the theme and the word *sample* in
 each of the city's languages). The records (start-ups, applications, pilots, KPI measurements,
-sponsorships, contract values) are written as the programme's own CSV import files and as
-contract values through the records services, so they pass every rule of the records store.
+sponsorships, contract values) are written as the programme's own CSV import files, so they
+pass every rule of the records store.
 """
 
 from __future__ import annotations
@@ -130,11 +130,8 @@ def _write(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) 
     return path
 
 
-def sample_records(
-    *, city: City, season: Season, folder: Path, seed: int
-) -> tuple[dict[str, Path], list[tuple[str, str, Decimal]]]:
-    """The season's sample records as import files (kind -> CSV path), and the contract values
-    (pilot, partner, amount) to record once the pilots are in."""
+def sample_records(*, city: City, season: Season, folder: Path, seed: int) -> dict[str, Path]:
+    """The season's sample records as import files (kind -> CSV path)."""
     rng = random.Random(f"{seed}/{city.id}/{season.id}")
     folder.mkdir(parents=True, exist_ok=True)
     call = _span(season, Phase.CALL)
@@ -144,7 +141,7 @@ def sample_records(
     apps: list[list[object]] = []
     pilots: list[list[object]] = []
     measures: list[list[object]] = []
-    contracts: list[tuple[str, str, Decimal]] = []
+    contracts: list[list[object]] = []
     startups = [f"{city.id}-{season.id}-startup-{i:03d}" for i in range(rng.randint(70, 110))]
     for ch in season.challenges:
         applicants = rng.sample(startups, rng.randint(14, 30))
@@ -171,7 +168,7 @@ def sample_records(
                 measures.append([pilot, kpi.indicator, completed.isoformat(), value, baseline])
             if outcome in ("contract", "joint_offer") and corporates:
                 amount = Decimal(rng.randint(20, 250) * 1000)
-                contracts.append((pilot, rng.choice(corporates), amount))
+                contracts.append([pilot, rng.choice(corporates), amount, city.currency])
     sponsors = [
         [p, Decimal(rng.randint(40, 160) * 1000), city.currency, season.start.isoformat()]
         for p in corporates
@@ -189,5 +186,8 @@ def sample_records(
         "sponsorships": _write(folder / "sponsorships.csv", [
             "partner", "amount", "currency", "signed_on",
         ], sponsors),
+        "contracts": _write(folder / "contracts.csv", [
+            "pilot", "partner", "amount", "currency",
+        ], contracts),
     }  # fmt: skip
-    return files, contracts
+    return files

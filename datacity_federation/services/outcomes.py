@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datacity_federation.domain import lifecycle
-from datacity_federation.domain.records import AuditKind, ContractValue, KpiMeasurement, Sponsorship
+from datacity_federation.domain.records import (
+    AuditKind,
+    ContractValue,
+    KpiMeasurement,
+    Pilot,
+    Sponsorship,
+)
 from datacity_federation.domain.vocab import Outcome, PartnerKind, PilotStatus
 from datacity_federation.errors import DomainError, StoreError
 from datacity_federation.services.records import city_of, when
@@ -21,7 +27,21 @@ from datacity_federation.services.records import city_of, when
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-__all__ = ["record_contract_value", "record_measurement", "record_sponsorship"]
+__all__ = [
+    "contract_problem",
+    "record_contract_value",
+    "record_measurement",
+    "record_sponsorship",
+]
+
+
+def contract_problem(pilot: Pilot) -> str | None:
+    """Why ``pilot`` cannot have a contract value; ``None`` when it can (the CSV import and
+    :func:`record_contract_value` give the same reason)."""
+    if pilot.outcome in (Outcome.CONTRACT, Outcome.JOINT_OFFER):
+        return None
+    state = pilot.outcome.value if pilot.outcome else pilot.status.value
+    return f"pilot {pilot.id} is {state}: only a contract or a joint offer has a value"
 
 
 def record_measurement(
@@ -161,11 +181,9 @@ def record_contract_value(
         current = get_pilot(conn, city, pilot)
         if current is None:
             raise StoreError(f"{city}: no pilot {pilot!r}")
-        if current.outcome not in (Outcome.CONTRACT, Outcome.JOINT_OFFER):
-            state = current.outcome.value if current.outcome else current.status.value
-            raise DomainError(
-                f"pilot {pilot} is {state}: only a contract or a joint offer has a value"
-            )
+        problem = contract_problem(current)
+        if problem is not None:
+            raise DomainError(problem)
         if found.partner(partner) is None:
             raise StoreError(f"{city}: unknown partner {partner!r}")
         item = ContractValue(

@@ -8,9 +8,10 @@ transaction is rolled back and :class:`ImportRowsError` lists them all: nothing 
 Duplicates are found within a batch directly and against the records (earlier batches included)
 by one query per batch. Every imported record gets its audit event, in the same transaction.
 
-Kinds: applications (the fast path, :mod:`records_import_applications`), and reviews, pilots,
-measurements, sponsorships, startups, reviewers (:mod:`records_import_kinds`). Headers: docs/records.md and
-``templates/csv/<kind>.csv``.
+Kinds: one list, :data:`records_kinds.KINDS`: applications (the fast path,
+:mod:`records_import_applications`); startups, reviewers, reviews, pilots, measurements
+(:mod:`records_import_kinds`); sponsorships and contracts (:mod:`records_import_money`). Headers:
+docs/records.md and ``templates/csv/<kind>.csv``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 __all__ = [
-    "KINDS",
     "ImportContext",
     "ImportReport",
     "Importer",
@@ -162,33 +162,6 @@ class Importer:
         raise NotImplementedError
 
 
-def _importers() -> dict[str, type[Importer]]:
-    from datacity_federation.services import records_import_kinds as k
-    from datacity_federation.services.records_import_applications import ApplicationsImporter
-
-    return {
-        "applications": ApplicationsImporter,
-        "reviews": k.ReviewsImporter,
-        "pilots": k.PilotsImporter,
-        "measurements": k.MeasurementsImporter,
-        "sponsorships": k.SponsorshipsImporter,
-        "startups": k.StartupsImporter,
-        "reviewers": k.ReviewersImporter,
-    }
-
-
-KINDS = (
-    "applications",
-    "reviews",
-    "pilots",
-    "measurements",
-    "sponsorships",
-    "startups",
-    "reviewers",
-)
-"""The kinds of CSV files ``datacity records import`` reads."""
-
-
 def _rows(ctx: ImportContext, reader: Any, header: list[str]) -> Iterator[tuple[int, list[str]]]:
     width = len(header)
     while True:
@@ -231,11 +204,11 @@ def import_csv(
     """
     from zoneinfo import ZoneInfo
 
+    from datacity_federation.services.records_kinds import KINDS, importer_of
     from datacity_federation.store.engine import transaction
     from datacity_federation.store.repository import load_city, season_of
 
-    importers = _importers()
-    if kind not in importers:
+    if kind not in KINDS:
         raise StoreError(f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")
     if override is not None and not override.strip():
         raise StoreError("--override needs a reason")
@@ -248,7 +221,7 @@ def import_csv(
         found_season = season_of(found, season)
         day = on or moment.astimezone(ZoneInfo(found.timezone)).date()
         ctx = ImportContext(conn, found, found_season, str(path), day, moment, by, override)
-        importer = importers[kind](ctx)
+        importer = importer_of(kind)(ctx)
         rows = _run(ctx, importer, source, batch_size, progress)
         if ctx.problems:
             ctx.problems.sort(key=lambda p: p.row)

@@ -1,4 +1,4 @@
-"""The smaller CSV kinds: reviews, pilots, measurements, sponsorships, startups, reviewers.
+"""The smaller CSV kinds: reviews, pilots, measurements, startups, reviewers.
 
 Rule header: these files have tens to thousands of rows, so each good row is validated through
 its domain model and written at once (inside the import's single transaction); the keys seen in
@@ -19,9 +19,8 @@ from datacity_federation.domain.records import (
     KpiMeasurement,
     Pilot,
     Review,
-    Sponsorship,
 )
-from datacity_federation.domain.vocab import PartnerKind, PilotStatus
+from datacity_federation.domain.vocab import PilotStatus
 from datacity_federation.errors import DomainError, StoreError, TransitionError
 from datacity_federation.services.records_import import (
     RECORD_ID_RE,
@@ -36,7 +35,7 @@ __all__ = [
     "PilotsImporter",
     "ReviewersImporter",
     "ReviewsImporter",
-    "SponsorshipsImporter",
+    "RowImporter",
     "StartupsImporter",
 ]
 
@@ -306,56 +305,6 @@ class MeasurementsImporter(RowImporter):
         self.insert(t.KpiMeasurementRow, measurement_row(m, challenge.id))
         self.event(AuditKind.MEASUREMENT, "/".join(map(str, key)), "recorded", row)
         ctx.count("kpi_measurements", 1)
-
-
-class SponsorshipsImporter(RowImporter):
-    required = ("partner", "amount")
-    optional = ("currency", "signed_on")
-
-    def row(self, row: int, rec: dict[str, str]) -> None:
-        from datacity_federation.store import tables as t
-        from datacity_federation.store.mapping import sponsorship_row
-
-        ctx = self.ctx
-        amount = self.number(row, rec, "amount")
-        day = self.day(row, rec, "signed_on")
-        if False in (amount, day):
-            return
-        currency = rec.get("currency") or ctx.city.currency
-        if currency != ctx.city.currency:
-            ctx.bad(
-                row,
-                "currency",
-                f"{currency!r}: amounts are in the city's currency {ctx.city.currency}",
-            )
-            return
-        partner = ctx.city.partner(rec["partner"])
-        if partner is None or partner.kind is PartnerKind.STARTUP:
-            what = "unknown partner" if partner is None else "a start-up cannot sponsor"
-            ctx.bad(row, "partner", f"{what}: {rec['partner']!r}")
-            return
-        try:
-            item = Sponsorship(
-                city=ctx.city.id,
-                season=ctx.season.id,
-                partner=partner.id,
-                amount=amount,
-                currency=currency,
-                signed_on=day,
-            )
-        except ValidationError as exc:
-            self.invalid(row, exc, {}, "amount")
-            return
-        if not self.once(row, "partner", partner.id, f"sponsorship of {partner.id}"):
-            return
-        if self.exists(t.SponsorshipRow, season_id=ctx.season.id, partner_id=partner.id):
-            ctx.bad(
-                row, "partner", f"duplicate sponsorship of {partner.id} (already in the records)"
-            )
-            return
-        self.insert(t.SponsorshipRow, sponsorship_row(item))
-        self.event(AuditKind.SPONSORSHIP, f"{ctx.season.id}/{partner.id}", "recorded", row)
-        ctx.count("sponsorships", 1)
 
 
 class StartupsImporter(RowImporter):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from datacity_federation.domain.city import City
 from datacity_federation.domain.release import Cell
 from datacity_federation.domain.season import Season
-from datacity_federation.errors import DatacityError, HubRejected, ReleaseError
+from datacity_federation.errors import DatacityError, EmptySeasonError, HubRejected, ReleaseError
 from datacity_federation.privacy.facts import SeasonFacts, facts_from_json, facts_to_json
 from datacity_federation.privacy.rules import DisclosureProfile
 from datacity_federation.privacy.tables import Release, build_release
@@ -39,6 +39,8 @@ __all__ = [
     "PullReport",
     "SyncReport",
     "build_due",
+    "build_release_file",
+    "has_records",
     "pull_feed",
     "push_outbox",
     "queue_retraction",
@@ -95,13 +97,34 @@ def _chain_release(
     return build_release(facts, profile, previous=previous)
 
 
+def has_records(facts: SeasonFacts) -> bool:
+    """Whether the season holds any programme record (an application, a pilot, a sponsorship or
+    a contract value); what the city files say (challenges, partners, phases) is not a record."""
+    return bool(facts.applications or facts.pilots or facts.sponsorships or facts.contracts)
+
+
+def _refuse_empty(engine: Engine, city: City, empty: list[str]) -> None:
+    from datacity_federation.store.engine import database_label
+
+    if empty:
+        raise EmptySeasonError(city.id, empty, database_label(engine))
+
+
 def release_of(
-    *, engine: Engine, city: City, season: Season, profile: DisclosureProfile
+    *,
+    engine: Engine,
+    city: City,
+    season: Season,
+    profile: DisclosureProfile,
+    allow_empty: bool = False,
 ) -> Release:
-    """The release the next sync would build for ``season`` (nothing written)."""
+    """The release the next sync would build for ``season`` (nothing written).
+
+    A season without records is refused (:class:`EmptySeasonError`) unless ``allow_empty``."""
     from datacity_federation.sync.store_facts import season_facts
 
     facts = season_facts(engine, city=city, season=season)
+    _refuse_empty(engine, city, [] if allow_empty or has_records(facts) else [season.id])
     return _chain_release(_rows(engine, city.id), season.id, facts, profile)
 
 
@@ -115,22 +138,25 @@ def build_due(
     today: date,
     seasons: list[str] | None = None,
     linkage: tuple[bytes, frozenset[str]] | None = None,
+    allow_empty: bool = False,
 ) -> list[Built]:
     """Build a bundle into the outbox for every closed season whose cells changed.
 
     ``linkage`` is the network key and the other cities' pseudonyms: each release then counts
-    its piloting start-ups that also pilot in another member city.
+    its piloting start-ups that also pilot in another member city. When a season to build has no
+    records at all, nothing is built and :class:`EmptySeasonError` names it, unless
+    ``allow_empty`` (a season already released as it is builds nothing, so is never refused).
     """
 
     from datacity_federation.sync.cells_csv import write_cells
     from datacity_federation.sync.manifest import Action, sha256_hex
     from datacity_federation.sync.store_facts import season_facts
 
-    built: list[Built] = []
+    due: list[tuple[Season, SeasonFacts, Release, str]] = []
+    rows = _rows(engine, city.id)
     for season in city.seasons:
         if not season.is_closed(today) or (seasons and season.id not in seasons):
             continue
-        rows = _rows(engine, city.id)
         facts = season_facts(engine, city=city, season=season)
         if linkage is not None:
             from dataclasses import replace
@@ -146,21 +172,62 @@ def build_due(
             continue
         if last is not None and last.action == "retract" and not (seasons and season.id in seasons):
             continue  # retracted: released again only when asked for by name
-        built.append(
-            _append(
-                engine,
-                city=city,
-                season=season,
-                cells=release.cells,
-                action=Action.UPSERT,
-                facts_json=facts_to_json(facts),
-                digest=digest,
-                network=network,
-                profile=profile,
-                key=key,
-            )
+        due.append((season, facts, release, digest))
+    if not allow_empty:
+        _refuse_empty(engine, city, [s.id for s, facts, _, _ in due if not has_records(facts)])
+    return [
+        _append(
+            engine,
+            city=city,
+            season=season,
+            cells=release.cells,
+            action=Action.UPSERT,
+            facts_json=facts_to_json(facts),
+            digest=digest,
+            network=network,
+            profile=profile,
+            key=key,
         )
-    return built
+        for season, facts, release, digest in due
+    ]
+
+
+def build_release_file(
+    *,
+    engine: Engine,
+    city: City,
+    season: Season,
+    network: str,
+    profile: DisclosureProfile,
+    key: Ed25519PrivateKey,
+    today: date,
+    out: Path,
+    allow_empty: bool = False,
+) -> Built:
+    """Write the signed bundle of ``season``'s current release to ``out``, for a director to
+    inspect (``release verify``) and push (``release push``).
+
+    It is built into the outbox as ``sync`` builds it (a season unchanged since its last bundle
+    gives that bundle again; a retracted one is released again), so the chain and the
+    differencing check know it, and the next ``sync`` pushes it if nobody did. A season without
+    records is refused unless ``allow_empty``.
+    """
+    if not out.parent.is_dir():
+        raise DatacityError(f"{out}: no such folder {str(out.parent)!r}")
+    if not season.is_closed(today):
+        raise DatacityError(
+            f"season {season.id} of {city.id} ends {season.end.isoformat()}: "
+            "only closed seasons are released"
+        )
+    build_due(
+        engine=engine, city=city, network=network, profile=profile, key=key, today=today,
+        seasons=[season.id], allow_empty=allow_empty,
+    )  # fmt: skip
+    row = next(r for r in reversed(_rows(engine, city.id)) if r.season_id == season.id)
+    if not allow_empty:  # unchanged since a bundle built with allow_empty
+        _refuse_empty(engine, city, [] if has_records(facts_from_json(row.facts)) else [season.id])
+    out.write_bytes(row.data)
+    return Built(row.season_id, row.seq, row.bundle_id)
 
 
 def _append(

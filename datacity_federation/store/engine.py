@@ -22,7 +22,15 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from datacity_federation.errors import StoreError
 
-__all__ = ["DEFAULT_DB", "ENV_VAR", "database_url", "make_engine", "open_store", "transaction"]
+__all__ = [
+    "DEFAULT_DB",
+    "ENV_VAR",
+    "database_label",
+    "database_url",
+    "make_engine",
+    "open_store",
+    "transaction",
+]
 
 ENV_VAR = "DATACITY_DB"
 DEFAULT_DB = "datacity.db"
@@ -37,6 +45,15 @@ def database_url(db: str | Path | None = None) -> str:
     if scheme in {"postgresql", "postgres"}:
         return f"postgresql+psycopg://{rest}"
     return raw
+
+
+def database_label(engine: Engine) -> str:
+    """How to name the database of ``engine`` to a person: a SQLite file's path, else the URL
+    without its password."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from datacity_federation.services.records_kinds import KINDS
 
 pytestmark = pytest.mark.e2e
 
@@ -45,15 +48,7 @@ def test_db_upgrade_reads_datacity_db(
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV = ROOT / "templates" / "csv"
-ORDER = (
-    "startups",
-    "reviewers",
-    "applications",
-    "reviews",
-    "pilots",
-    "measurements",
-    "sponsorships",
-)
+ORDER = KINDS
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +292,24 @@ def test_db_refuses_old_revision(run_cli: Run, tmp_path: Path) -> None:
     assert result.code == 1
     assert "run `datacity db upgrade`" in result.err
     assert run_cli("db", "upgrade", "--db", path).code == 0
+
+
+def test_import_contracts_bad_rows_one_line_each_nothing_written(
+    run_cli: Run, db: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "contracts.csv"
+    bad.write_text(
+        "pilot,partner,amount\nPIL-002,suez,1000\nPIL-001,cisco,12.345678\nPIL-001,cisco,10\n",
+        encoding="utf-8",
+    )
+    args = ("records", "import", "contracts", str(bad), "--city", "paris", "--season", "s1")
+    result = run_cli(*args, "--db", db)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"{bad}:2: pilot: pilot PIL-002 is running: only a contract or a joint offer has a value",
+        f"{bad}:3: amount: at most 4 decimal places",
+        "datacity: 2 problems",
+    ]
+    backup = tmp_path / "paris.json"
+    assert run_cli("records", "export", "paris", "--out", str(backup), "--db", db).code == 0
+    assert "cisco" not in str(json.loads(backup.read_text())["tables"]["contract_values"])

@@ -46,11 +46,14 @@ def test_sample_records_select_and_pilot_in_their_phases(cities_dir: Path, tmp_p
     folder = sample_federation_folder(source=cities_dir, dest=tmp_path / "cities", seed=1)
     city = load_federation(folder).cities[1]
     season = city.seasons[0]
-    files, contracts = sample_records(city=city, season=season, folder=tmp_path / "csv", seed=1)
-    assert sorted(files) == ["applications", "measurements", "pilots", "sponsorships"]
+    files = sample_records(city=city, season=season, folder=tmp_path / "csv", seed=1)
+    assert sorted(files) == ["applications", "contracts", "measurements", "pilots", "sponsorships"]
     rows = files["applications"].read_text(encoding="utf-8").splitlines()
     assert len(rows) > 40
-    assert all(p.startswith("P-") for p, _, _ in contracts)
+    contracts = files["contracts"].read_text(encoding="utf-8").splitlines()
+    assert contracts[0] == "pilot,partner,amount,currency"
+    assert len(contracts) > 1
+    assert all(line.startswith("P-") for line in contracts[1:])
 
 
 def test_review_year_is_the_year_most_cities_reported(cities_dir: Path) -> None:

@@ -82,6 +82,7 @@ def test_catalog_is_complete(name: str) -> None:
     status = Catalogs().status(name)
     assert status.missing == ()
     assert status.fuzzy == ()
+    assert status.invalid == ()
 
 
 @pytest.mark.parametrize("name", SHIPPED)

@@ -224,3 +224,60 @@ def test_city_files_read_posix_language_spelling_as_bcp47() -> None:
     assert TypeAdapter(LocalizedText).validate_python({"zh_Hans": "新加坡"}) == {
         "zh-Hans": "新加坡"
     }
+
+
+def test_translation_that_cannot_be_filled_is_ignored_and_named(tmp_path: Path) -> None:
+    """A director's typo in a placeholder never breaks a command: that translation is ignored
+    (the shipped one is used), and the file and line are named."""
+    own = tmp_path / "locale"
+    _write_catalog(
+        own,
+        "fr",
+        {
+            "no phase running on %(day)s": "aucune phase le %(jour)s",  # renamed placeholder
+            "sponsorship: %(amount)s": "mécénat : %(amount)s %",  # stray percent sign
+            "Partnering": "Mise en relation",
+        },
+    )
+    tr = Catalogs.with_folder(own).translator("fr")
+    assert tr.gettext("no phase running on %(day)s") % {"day": "1er mai"} == (
+        "aucune phase en cours le 1er mai"
+    )
+    assert "%" not in (tr.gettext("sponsorship: %(amount)s") % {"amount": "5 €"}).replace("5 €", "")
+    assert tr.label(PHASE_LABELS, "partnering") == "Mise en relation"
+    reasons = sorted(bad.reason for bad in tr.status.invalid)
+    assert len(reasons) == 2
+    assert "placeholder %(jour)s is not in the source" in reasons
+    assert all(str(bad).startswith(str(own)) for bad in tr.status.invalid)
+
+
+@given(
+    names=st.lists(st.sampled_from(["n", "city", "day", "amount"]), min_size=1, unique=True),
+    extra=st.text(alphabet="abc %()sd", max_size=12),
+)
+def test_placeholder_check_accepts_exactly_what_formats(names: list[str], extra: str) -> None:
+    from datacity_federation.i18n.catalogs import placeholder_problem
+
+    source = " ".join(f"%({n})s" for n in names)
+    text = source + extra
+    problem = placeholder_problem(source, text)
+    try:
+        text % dict.fromkeys(names, 1)
+        formats = True
+    except (KeyError, ValueError, TypeError):
+        formats = False
+    if problem is None:
+        assert formats
+
+
+def test_catalogue_with_unreadable_plural_forms_is_named(tmp_path: Path) -> None:
+    po = tmp_path / "fr" / "LC_MESSAGES" / "datacity.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n >>>> 1 import os);\\n"\n'
+        '"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Partnering"\nmsgstr "X"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LanguageError, match=r"datacity\.po: cannot read the catalogue"):
+        Catalogs.with_folder(tmp_path).translator("fr")

@@ -35,3 +35,23 @@ def test_database_url_explicit_wins_over_environment(monkeypatch: pytest.MonkeyP
 )
 def test_database_url_urls_kept_with_psycopg_driver(given: str, expected: str) -> None:
     assert database_url(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("city.db", "city.db"),
+        ("sqlite:///city.db", "city.db"),
+        ("postgresql://u:secret@127.0.0.1:1/db", "postgresql+psycopg://u:***@127.0.0.1:1/db"),
+    ],
+)
+def test_database_label_names_the_file_or_the_url_without_password(
+    given: str, expected: str
+) -> None:
+    from datacity_federation.store.engine import database_label, make_engine
+
+    engine = make_engine(given)
+    try:
+        assert database_label(engine) == expected
+    finally:
+        engine.dispose()

@@ -6,18 +6,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from datacity_federation.services.records_kinds import KINDS
+
 ROOT = Path(__file__).resolve().parents[3]
 CITIES = ROOT / "cities"
 TEMPLATES = ROOT / "templates" / "csv"
-ORDER = (
-    "startups",
-    "reviewers",
-    "applications",
-    "reviews",
-    "pilots",
-    "measurements",
-    "sponsorships",
-)
+ORDER = KINDS
 
 
 def counts(engine: Engine) -> dict[str, int]:
