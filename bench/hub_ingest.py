@@ -10,12 +10,19 @@ city over an outbox whose bundles the hub already acknowledged) against its floo
 round trip per city (a fresh client and ``GET /api/v1/health``), best of interleaved rounds.
 The target is at most 1.5x.
 
+Backups and mirrors: the in-process hub is exported (``hub export``) and rebuilt into a fresh
+database (``hub rebuild``: every bundle re-verified, the chain replayed) against a plain in-process
+ingest of the same bundles in the same order (target: at most 1.2x); and a mirror catches up with
+the HTTP hub (``hub mirror``) against reading the source's feed and downloading every bundle it
+names with as many fetchers (the source's feed read rate).
+
     python bench/hub_ingest.py [--cities 100] [--seasons 10] [--clients 8] [--rounds 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,8 +36,11 @@ from sqlmodel import Session, create_engine
 
 from datacity_federation.services.sync import push_outbox
 from datacity_federation.sync.client import HubClient
+from datacity_federation.sync.hub_export import export_hub, rebuild_hub, replay_tokens
 from datacity_federation.sync.hub_ingest import add_city, ingest, init_hub
+from datacity_federation.sync.hub_mirror import FETCHERS, mirror_hub
 from datacity_federation.sync.hub_store import feed_page, hub_engine
+from datacity_federation.sync.keys import fingerprint, public_key_from_hex
 from datacity_federation.sync.manifest import sha256_hex
 from datacity_federation.sync.outbox import OutboxRow
 from datacity_federation.testing.hub_server import hub_process
@@ -188,6 +198,7 @@ def main() -> None:
             syncs.append(sync_nothing_new(hub.url, outbox, tokens, keys))
             bares.append(bare_round_trips(hub.url, cities))
         outbox.dispose()
+        mirror_rate = mirror_bench(hub.url, folder, keys, total)
     engine = hub_engine(http_url)
     stored = len(feed_page(engine, limit=10_000).entries)
     engine.dispose()
@@ -206,6 +217,75 @@ def main() -> None:
     print(
         f"datacity sync with nothing new, {len(cities)} cities: {sync * 1000:.0f} ms; one bare "
         f"round trip per city (floor): {bare * 1000:.0f} ms; ratio {sync / bare:.2f} (target <= 1.5)"
+    )
+    rebuild_bench(floor_url, folder, total)
+    print(mirror_rate)
+
+
+def rebuild_bench(source_url: str, folder: Path, total: int) -> None:
+    """``hub rebuild`` of an export against a plain in-process ingest of the same bundles."""
+    source = hub_engine(source_url)
+    t = time.perf_counter()
+    report = export_hub(source, folder / "export")
+    exported = time.perf_counter() - t
+    source.dispose()
+    entries = json.loads((folder / "export" / "manifest.json").read_text())
+    bodies = [(e["city"], (folder / "export" / e["file"]).read_bytes()) for e in entries["feed"]]
+    registry = json.loads((folder / "export" / "cities.json").read_text())
+    keys = {c["city"]: public_key_from_hex(c["keys"][0]["public_key"]) for c in registry}
+    best_floor = best_rebuild = float("inf")
+    for n in range(2):  # best of two, floor and rebuild interleaved
+        floor_url = str(folder / f"seq{n}.db")
+        engine = hub_engine(floor_url)
+        init_hub(engine, "c40-datacity")
+        for city, key in keys.items():
+            add_city(engine, city=city, public_key=key)
+        tokens = replay_tokens(engine, sorted(keys))
+        t = time.perf_counter()
+        for city, data in bodies:
+            assert ingest(engine, city=city, token=tokens[city], body=data).status == 201
+        best_floor = min(best_floor, time.perf_counter() - t)
+        engine.dispose()
+        engine = hub_engine(str(folder / f"rebuilt{n}.db"))
+        t = time.perf_counter()
+        rebuilt = rebuild_hub(engine, folder / "export")
+        best_rebuild = min(best_rebuild, time.perf_counter() - t)
+        engine.dispose()
+        assert rebuilt.bundles == report.bundles == total
+    print(f"hub export of {total} bundles: {exported:.2f}s")
+    print(
+        f"hub rebuild from the export: {best_rebuild:.2f}s; in-process ingest of the same bundles "
+        f"in order (floor): {best_floor:.2f}s; ratio rebuild / ingest: "
+        f"{best_rebuild / best_floor:.2f} (target <= 1.2)"
+    )
+
+
+def mirror_bench(url: str, folder: Path, keys: dict[str, Ed25519PrivateKey], total: int) -> str:
+    """A mirror's catch-up with the hub at ``url`` against reading its feed and bundles."""
+    with HubClient(url) as client, ThreadPoolExecutor(FETCHERS) as pool:
+        t = time.perf_counter()
+        after: str | None = None
+        fetched = 0
+        while True:
+            items, nxt = client.feed(after=after, limit=500)
+            if not items:
+                break
+            fetched += sum(
+                len(b) > 0 for b in pool.map(client.bundle, [i["bundle_id"] for i in items])
+            )
+            after = nxt
+        read = time.perf_counter() - t
+    pins = {c: [fingerprint(k.public_key())] for c, k in keys.items()}
+    engine = hub_engine(str(folder / "mirror.db"))
+    t = time.perf_counter()
+    report = mirror_hub(engine, url, pins=pins)
+    caught_up = time.perf_counter() - t
+    engine.dispose()
+    assert fetched == report.stored == total
+    return (
+        f"mirror catch-up: {total / caught_up:8.1f} bundles/s ({caught_up:.2f}s); source feed "
+        f"read with every bundle (floor): {total / read:8.1f} bundles/s ({read:.2f}s); "
+        f"ratio mirror / feed read time: {caught_up / read:.2f}"
     )
 
 

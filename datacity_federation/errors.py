@@ -17,6 +17,7 @@ Applications catch :class:`DatacityError` and nothing lower::
     ├── ReleaseError           an anonymised release cannot be built, verified or read
     │   └── EmptySeasonError   a season with no records at all would be released as zeros
     ├── HubRejected            the federation hub refused a request (HTTP status + reason)
+    ├── MirrorRefused          a mirror refused its source hub (a bundle that does not verify)
     ├── ReviewError            the annual review cannot be built or rendered
     └── LanguageError          an unknown language tag, an unreadable catalogue, or words that
                                would fall back to English under --strict-lang
@@ -40,6 +41,7 @@ __all__ = [
     "HubRejected",
     "ImportRowsError",
     "LanguageError",
+    "MirrorRefused",
     "PortalBadResponse",
     "PortalError",
     "PortalQueryError",
@@ -197,6 +199,21 @@ class HubRejected(DatacityError):
         self.error = error
         self.detail = detail
         super().__init__(f"hub refused (HTTP {status}, {error}): {detail}")
+
+
+class MirrorRefused(DatacityError):
+    """A mirror refused its source hub: it served a bundle whose signature, hashes or chain do
+    not verify (or not the bundle its feed names); nothing of that bundle was stored."""
+
+    def __init__(self, source: str, city: str, bundle_id: str, reason: str) -> None:
+        self.source = source
+        self.city = city
+        self.bundle_id = bundle_id
+        self.reason = reason
+        super().__init__(
+            f"source hub {source} refused: it serves bundle {bundle_id} of {city} that does "
+            f"not verify: {reason}"
+        )
 
 
 class ReviewError(DatacityError):

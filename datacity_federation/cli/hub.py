@@ -53,8 +53,28 @@ def hub_serve(
     burst: Annotated[
         int, typer.Option("--burst", help="Pushes a token may make at once (per worker).", min=1)
     ] = 30,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Trust X-Forwarded-For/-Proto from --forwarded-allow-ips (behind a reverse proxy).",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips", help="Comma-separated proxy addresses to trust, or '*'."
+        ),
+    ] = "127.0.0.1",
+    graceful_timeout: Annotated[
+        int,
+        typer.Option(
+            "--graceful-timeout",
+            help="Seconds a shutdown waits for requests in flight (pushes finish or are refused).",
+        ),
+    ] = 30,
 ) -> None:
-    """Serve the hub's HTTP API (OpenAPI at /docs and /openapi.json)."""
+    """Serve the hub's HTTP API (OpenAPI at /docs and /openapi.json, metrics at /metrics)."""
     import uvicorn
 
     from datacity_federation.sync.hub import BURST_ENV, DB_ENV, MAX_ENV, RATE_ENV
@@ -69,6 +89,8 @@ def hub_serve(
     os.environ[MAX_ENV] = str(max_bytes)
     os.environ[RATE_ENV] = str(rate)
     os.environ[BURST_ENV] = str(burst)
+    if workers > 1:
+        _metrics_dir()
     typer.echo(f"hub for {served} on http://{host}:{port} (database {url})")
     uvicorn.run(
         "datacity_federation.sync.hub:app_from_env",
@@ -77,7 +99,28 @@ def hub_serve(
         port=port,
         workers=workers,
         log_level="warning",
+        access_log=False,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        timeout_graceful_shutdown=graceful_timeout,
     )
+
+
+def _metrics_dir() -> None:
+    """Several workers share their metrics through files (prometheus-client's multiprocess
+    mode): in $PROMETHEUS_MULTIPROC_DIR when set (emptied now: it holds one run's counts), else in
+    a new temporary folder."""
+    import tempfile
+
+    from datacity_federation.sync.hub_ops import MULTIPROC_ENV
+
+    folder = os.environ.get(MULTIPROC_ENV)
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for old in Path(folder).glob("*.db"):
+            old.unlink()
+    else:
+        os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="datacity-hub-metrics-")
 
 
 def _default_network() -> str | None:
@@ -237,4 +280,7 @@ def hub_feed(
 
 
 def register(app: typer.Typer) -> None:
+    from datacity_federation.cli import hub_backup
+
+    hub_backup.register(hub_app)
     app.add_typer(hub_app)

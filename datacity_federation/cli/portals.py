@@ -108,10 +108,15 @@ def check(
     db: DbOption = None,
     cities_dir: CitiesOption = None,
 ) -> None:
-    """Resolve every data set pinned by a challenge; report missing, renamed, licence-changed
-    and stale ones. Exits 1 when any is missing or could not be checked."""
+    """Resolve every data set pinned by a challenge; report missing, withdrawn, renamed,
+    licence-changed and stale ones. Exits 1 when any is missing, withdrawn or unchecked."""
     from datacity_federation.services.cities import resolve_city
-    from datacity_federation.services.portals import CheckReport, check_city, previous_records
+    from datacity_federation.services.portals import (
+        CheckReport,
+        check_city,
+        previous_records,
+        withdrawn_pins,
+    )
 
     if stale_after < 1:
         raise DatacityError("--stale-after: must be at least 1 day")
@@ -122,6 +127,7 @@ def check(
             now=datetime.now(UTC),
             stale_after=timedelta(days=stale_after),
             previous=previous_records(city=found, db=db),
+            withdrawn=withdrawn_pins(city=found, db=db),
             timeout=timeout,
         )
     )
@@ -158,7 +164,12 @@ def harvest(
         str | None, typer.Option("--portal", help="Only this portal (default: all the city's).")
     ] = None,
     full: Annotated[
-        bool, typer.Option("--full", help="Ask for every data set, not only the changed ones.")
+        bool,
+        typer.Option(
+            "--full",
+            help="Walk the whole catalogue (not only the changes) and mark vanished data sets "
+            "withdrawn.",
+        ),
     ] = False,
     concurrency: Annotated[
         int, typer.Option("--concurrency", help="Requests in flight per portal.", min=1, max=64)
@@ -168,13 +179,15 @@ def harvest(
     cities_dir: CitiesOption = None,
 ) -> None:
     """Store the city's data sets in its store, incrementally (only what changed since the last
-    harvest, by modified date). A failed harvest stores nothing and says why."""
+    harvest, by modified date; one small request when nothing changed). A failed or interrupted
+    harvest stores nothing, says why, and resumes from the pages already fetched next time."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from datacity_federation.cli.render_portals import harvest_line
     from datacity_federation.errors import PortalError
     from datacity_federation.services.cities import resolve_city
-    from datacity_federation.services.portals import harvest_city
+    from datacity_federation.services.harvest import harvest_city
 
     found = resolve_city(city=city, cities_dir=cities_dir)
     console = Console(stderr=True)
@@ -197,27 +210,30 @@ def harvest(
 
             return update
 
-        reports = harvest_city(
-            city=found,
-            clock=lambda: datetime.now(UTC),
-            db=db,
-            portal_id=portal,
-            full=full,
-            progress_for=progress_for,  # type: ignore[arg-type]
-            concurrency=concurrency,
-            timeout=timeout,
-        )
+        try:
+            reports = harvest_city(
+                city=found,
+                clock=lambda: datetime.now(UTC),
+                db=db,
+                portal_id=portal,
+                full=full,
+                progress_for=progress_for,  # type: ignore[arg-type]
+                concurrency=concurrency,
+                timeout=timeout,
+            )
+        except KeyboardInterrupt:
+            typer.echo(
+                "datacity: error: interrupted; the pages fetched so far are kept: run the same "
+                "harvest again to resume",
+                err=True,
+            )
+            raise typer.Exit(130) from None
     failures: list[PortalError] = []
     for report in reports:
         if report.error is not None:
             failures.append(report.error)
             continue
-        since = f" since {report.since.isoformat()}" if report.since else ""
-        typer.echo(
-            f"{report.portal}: {report.fetched} fetched{since}: {report.new} new, "
-            f"{report.changed} changed, {report.unchanged} unchanged; "
-            f"{report.stored} stored ({report.seconds:.1f} s)"
-        )
+        typer.echo(harvest_line(report))
     if len(failures) == 1:
         raise failures[0]
     if failures:

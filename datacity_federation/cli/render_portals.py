@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from datacity_federation.services.harvest import HarvestReport
 from datacity_federation.services.portals import CheckReport, SearchResult, Status
 
-__all__ = ["print_check", "print_search"]
+__all__ = ["harvest_line", "print_check", "print_search"]
 
 
 def _short(text: str, width: int) -> str:
@@ -35,3 +36,23 @@ def print_check(report: CheckReport) -> None:
         f"{report.count(s)} {s}" for s in Status if report.count(s) or s is Status.OK
     )
     typer.echo(f"{report.city}: {len(report.lines)} pinned data sets: {counts}")
+
+
+def harvest_line(report: HarvestReport) -> str:
+    """One line for a portal's successful harvest."""
+    took = f"{report.stored} stored ({report.seconds:.1f} s)"
+    if report.catalogue_unchanged:
+        asked = f"{report.requests} request{'s' if report.requests != 1 else ''}"
+        return f"{report.portal}: catalogue unchanged since the last harvest ({asked}); {took}"
+    since = f" since {report.since.isoformat()}" if report.since else ""
+    withdrawn = f", {report.withdrawn} withdrawn" if report.withdrawn else ""
+    resumed = (
+        f"; resumed: {report.resumed} page{'s' if report.resumed != 1 else ''} kept from the "
+        "interrupted harvest"
+        if report.resumed
+        else ""
+    )
+    return (
+        f"{report.portal}: {report.fetched} fetched{since}: {report.new} new, "
+        f"{report.changed} changed, {report.unchanged} unchanged{withdrawn}; {took}{resumed}"
+    )

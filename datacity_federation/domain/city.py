@@ -50,7 +50,7 @@ class Portal(DomainModel):
     id: Slug
     """Identifier of the portal within the city, used by data set references."""
     kind: PortalKind
-    """The platform: opendatasoft, ckan, datagovsg, socrata or dcat."""
+    """The platform: opendatasoft, ckan, datagovsg, socrata, ogd_india or dcat."""
     url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#].[^\s]*$")]
     """Base URL of the platform's API, e.g. ``https://opendata.paris.fr/api/explore/v2.1``."""
     name: str | None = None
@@ -61,6 +61,25 @@ class Portal(DomainModel):
     """Client-side throttle for this portal."""
     lang: LanguageTag | None = None
     """Language of the portal's metadata, when it has one."""
+    filters: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], str] = Field(
+        default_factory=dict
+    )
+    """Catalogue filters the platform applies (ogd_india only): field -> value, e.g. ``org_type: State``."""
+
+    def problems(self) -> list[Problem]:
+        """What the platform needs that the file does not give (located under the portal)."""
+        found: list[Problem] = []
+        if self.filters and self.kind is not PortalKind.OGD_INDIA:
+            found.append((("filters",), f"the {self.kind} platform takes no catalogue filters"))
+        if self.kind is PortalKind.OGD_INDIA and not self.api_key_env:
+            found.append(
+                (
+                    ("api_key_env",),
+                    "the ogd_india platform answers only with an API key: name the environment "
+                    "variable that holds it",
+                )
+            )
+        return found
 
 
 class Contact(DomainModel):
@@ -155,6 +174,8 @@ class City(DomainModel):
                 (("name",), f"give the name in the default language {self.default_language!r}")
             )
         found += _duplicates(("portals",), self.portals, lambda p: p.id)
+        for pi, portal in enumerate(self.portals):
+            found += prefixed(("portals", pi), portal.problems())
         found += _duplicates(("partners",), self.partners, lambda p: p.id)
         found += _duplicates(("seasons",), self.seasons, lambda s: s.id)
         found += _duplicates(("seasons",), self.seasons, lambda s: s.number, "number")

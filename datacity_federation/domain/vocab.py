@@ -75,6 +75,7 @@ class PortalKind(StrEnum):
     CKAN = "ckan"
     DATAGOVSG = "datagovsg"
     SOCRATA = "socrata"
+    OGD_INDIA = "ogd_india"
     DCAT = "dcat"
 
 

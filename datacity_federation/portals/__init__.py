@@ -19,30 +19,35 @@ from typing import Any
 import httpx
 
 from datacity_federation.domain.city import Portal
-from datacity_federation.portals.base import PortalAdapter, Progress
+from datacity_federation.portals.base import Checkpoint, PortalAdapter, Probe, Progress, Validators
 from datacity_federation.portals.ckan import CkanAdapter
 from datacity_federation.portals.datagovsg import DatagovsgAdapter
 from datacity_federation.portals.dcat import DcatAdapter
 from datacity_federation.portals.http import PortalHttp, RetryPolicy, Throttle, make_client
+from datacity_federation.portals.ogd_india import OgdIndiaAdapter
 from datacity_federation.portals.opendatasoft import OpendatasoftAdapter
 from datacity_federation.portals.record import DatasetRecord, Distribution, Page, parse_datetime
 from datacity_federation.portals.socrata import SocrataAdapter
 
 __all__ = [
     "ADAPTERS",
+    "Checkpoint",
     "CkanAdapter",
     "DatagovsgAdapter",
     "DatasetRecord",
     "DcatAdapter",
     "Distribution",
+    "OgdIndiaAdapter",
     "OpendatasoftAdapter",
     "Page",
     "PortalAdapter",
     "PortalHttp",
+    "Probe",
     "Progress",
     "RetryPolicy",
     "SocrataAdapter",
     "Throttle",
+    "Validators",
     "make_adapter",
     "make_client",
     "parse_datetime",
@@ -53,6 +58,7 @@ ADAPTERS: Mapping[str, type[PortalAdapter]] = {
     "ckan": CkanAdapter,
     "datagovsg": DatagovsgAdapter,
     "socrata": SocrataAdapter,
+    "ogd_india": OgdIndiaAdapter,
     "dcat": DcatAdapter,
 }
 
@@ -64,5 +70,5 @@ def make_adapter(
     environ: Mapping[str, str] | None = None,
     **options: Any,
 ) -> PortalAdapter:
-    """The adapter for ``portal.kind``; ``options``: concurrency, retry, page_size."""
+    """The adapter for ``portal.kind``; ``options``: concurrency, retry, page_size, checkpoint."""
     return ADAPTERS[str(portal.kind)](portal, client=client, environ=environ, **options)

@@ -9,11 +9,13 @@ class only wires them to :class:`~datacity_federation.portals.http.PortalHttp`.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import httpx
 
@@ -22,12 +24,74 @@ from datacity_federation.errors import PortalError
 from datacity_federation.portals.http import PortalHttp, RetryPolicy, Throttle
 from datacity_federation.portals.record import DatasetRecord, Page
 
-__all__ = ["PortalAdapter", "Progress", "api_key", "gather_pages", "join_url"]
+__all__ = [
+    "Checkpoint",
+    "PortalAdapter",
+    "Probe",
+    "ProbeRequest",
+    "Progress",
+    "Validators",
+    "api_key",
+    "fingerprint",
+    "gather_pages",
+    "join_url",
+]
 
 #: ``progress(done, total)`` after each page of a harvest; ``total`` may be ``None``.
 Progress = Callable[[int, int | None], None]
 
 T = TypeVar("T")
+
+
+class Checkpoint(Protocol):
+    """Where a harvest keeps the pages it fetched, so an interrupted one can resume."""
+
+    def begin(self, signature: str) -> None:
+        """Start (or continue) the harvest of this shape; saved pages of another are dropped."""
+
+    def saved(self, key: str) -> Page | None:
+        """The page saved under ``key`` by an interrupted run of the same shape, if any."""
+
+    async def save(self, key: str, page: Page) -> None:
+        """Keep ``page`` (durably: a killed process must find it again)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What identifies the catalogue as last harvested: HTTP validators and our fingerprint."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    fingerprint: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        """The conditional request headers these validators allow."""
+        out = {}
+        if self.etag:
+            out["If-None-Match"] = self.etag
+        if self.last_modified:
+            out["If-Modified-Since"] = self.last_modified
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What one small request said about the whole catalogue."""
+
+    unchanged: bool
+    validators: Validators
+
+
+#: ``(url, params, parse)`` of the request that shows the newest data set and the total.
+ProbeRequest = tuple[str, Mapping[str, Any], Callable[[Any], Page]]
+
+
+def fingerprint(page: Page) -> str:
+    """sha256 of the total and the ids and dates of a page: equal catalogues, equal prints."""
+    parts = [str(page.total)] + [
+        f"{r.id}@{r.modified.isoformat() if r.modified else ''}" for r in page.items
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 def join_url(base: str, path: str) -> str:
@@ -61,6 +125,8 @@ class PortalAdapter(ABC):
     kind: ClassVar[str]
     #: Header carrying the API key on this platform (``None``: the key goes elsewhere).
     key_header: ClassVar[str | None] = None
+    #: Query parameters that carry a key: masked in every log line.
+    secret_params: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
@@ -71,8 +137,12 @@ class PortalAdapter(ABC):
         concurrency: int = 8,
         retry: RetryPolicy | None = None,
         page_size: int | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> None:
         self.portal = portal
+        self.checkpoint = checkpoint
+        self.resumed = 0
+        """Pages taken from the checkpoint instead of the portal."""
         self.base = portal.url
         self.lang = portal.lang
         self.key = api_key(portal, environ)
@@ -90,6 +160,7 @@ class PortalAdapter(ABC):
             throttle=throttle,
             concurrency=concurrency,
             retry=retry,
+            secret_params=self.secret_params,
         )
 
     def auth_headers(self) -> dict[str, str]:
@@ -116,6 +187,42 @@ class PortalAdapter(ABC):
         self, *, since: datetime | None = None, progress: Progress | None = None
     ) -> list[DatasetRecord]:
         """Every data set (modified after ``since`` when given); all or an error, never part."""
+
+    def resume_signature(self, signature: str) -> None:
+        """Declare the shape of this harvest (after its live first page)."""
+        if self.checkpoint is not None:
+            self.checkpoint.begin(f"{self.kind}:{signature}")
+
+    async def resumable(self, key: str, fetch: Callable[[], Awaitable[Page]]) -> Page:
+        """The page saved under ``key`` by an interrupted run, else ``fetch()`` saved."""
+        if self.checkpoint is None:
+            return await fetch()
+        saved = self.checkpoint.saved(key)
+        if saved is not None:
+            self.resumed += 1
+            return saved
+        page = await fetch()
+        await self.checkpoint.save(key, page)
+        return page
+
+    def probe_request(self) -> ProbeRequest | None:
+        """The request showing the newest data set and the total; ``None``: cannot probe."""
+        return None
+
+    async def probe(self, known: Validators | None) -> Probe | None:
+        """Is the catalogue as ``known`` describes it? One small (conditional) request."""
+        spec = self.probe_request()
+        if spec is None:
+            return None
+        url, params, parse = spec
+        headers = known.headers() if known else None
+        answer = await self.http.get_text(url, params, headers=headers)
+        if answer.status == 304 and known is not None:
+            return Probe(True, known)
+        page = parse(self.http.decode(answer.body, answer.status, answer.content_type))
+        found = Validators(answer.etag, answer.last_modified, fingerprint(page))
+        unchanged = known is not None and known.fingerprint == found.fingerprint
+        return Probe(unchanged, found)
 
     def fail(self, message: str, **kw: Any) -> PortalError:
         return PortalError(self.portal.id, message, **kw)

@@ -20,7 +20,13 @@ from datacity_federation.errors import (
     PortalError,
     PortalQueryError,
 )
-from datacity_federation.portals.base import PortalAdapter, Progress, gather_pages, join_url
+from datacity_federation.portals.base import (
+    PortalAdapter,
+    ProbeRequest,
+    Progress,
+    gather_pages,
+    join_url,
+)
 from datacity_federation.portals.record import (
     UNDETERMINED,
     DatasetRecord,
@@ -232,6 +238,14 @@ class CkanAdapter(PortalAdapter):
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
         return await self._search(search_params(query, rows=limit, start=int(cursor or 0)))
 
+    def probe_request(self) -> ProbeRequest:
+        params = {**search_params(None, rows=1), "sort": "metadata_modified desc"}
+
+        def parse(body: Any) -> Page:
+            return parse_search(body, portal=self.portal.id, base=self.base, lang=self.lang)
+
+        return join_url(self.base, "package_search"), params, parse
+
     async def get(self, dataset_id: str) -> DatasetRecord:
         body = await self.http.get_json(join_url(self.base, "package_show"), {"id": dataset_id})
         package = unwrap(body, portal=self.portal.id)
@@ -251,10 +265,12 @@ class CkanAdapter(PortalAdapter):
         if first.next_cursor is None:
             return list(first.items)
         step = int(first.next_cursor)
+        self.resume_signature(f"{rows}:{since}:{total}")
 
         async def page(start: int) -> Page:
             nonlocal done
-            result = await self._search(search_params(None, rows=rows, start=start, since=since))
+            params = search_params(None, rows=rows, start=start, since=since)
+            result = await self.resumable(f"start={start}", lambda: self._search(params))
             done += len(result.items)
             if progress:
                 progress(done, total)

@@ -221,9 +221,14 @@ class DatagovsgAdapter(PortalAdapter):
         if progress:
             progress(done, pages)
 
+        self.resume_signature(f"{pages}")
+
+        async def fetch(number: int) -> Page:
+            return (await self._page(number))[0]
+
         async def page(number: int) -> Page:
             nonlocal done
-            result, _ = await self._page(number)
+            result = await self.resumable(f"page={number}", lambda: fetch(number))
             done += 1
             if progress:
                 progress(done, pages)

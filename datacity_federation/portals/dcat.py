@@ -10,13 +10,14 @@ read node by node, whatever the prefixes; Turtle goes through rdflib (optional: 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from datacity_federation.errors import DatasetNotFound, PortalBadResponse, PortalError
-from datacity_federation.portals.base import PortalAdapter, Progress
+from datacity_federation.portals.base import PortalAdapter, Probe, Progress, Validators
 from datacity_federation.portals.datagovsg import matches
 from datacity_federation.portals.record import (
     UNDETERMINED,
@@ -331,14 +332,25 @@ class DcatAdapter(PortalAdapter):
         # One document holds everything: read it once per adapter (a check asks for several).
         if self._records is None:
             answer = await self.http.get_text(self.base)
-            self._records = await asyncio.to_thread(
-                parse_document,
-                answer.body,
-                portal=self.portal.id,
-                content_type=answer.content_type,
-                lang=self.lang,
-            )
+            await self._read(answer.body, answer.content_type)
+        assert self._records is not None
         return self._records
+
+    async def _read(self, body: bytes, content_type: str) -> None:
+        self._records = await asyncio.to_thread(
+            parse_document, body, portal=self.portal.id, content_type=content_type, lang=self.lang
+        )
+
+    async def probe(self, known: Validators | None) -> Probe | None:
+        # The probe is the document itself, asked conditionally; a 200 is kept for the harvest.
+        answer = await self.http.get_text(self.base, headers=known.headers() if known else None)
+        if answer.status == 304 and known is not None:
+            return Probe(True, known)
+        await self._read(answer.body, answer.content_type)
+        found = Validators(
+            answer.etag, answer.last_modified, hashlib.sha256(answer.body).hexdigest()
+        )
+        return Probe(known is not None and known.fingerprint == found.fingerprint, found)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
         start = int(cursor or 0)

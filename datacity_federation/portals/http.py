@@ -9,6 +9,10 @@ Rule header: every call to a portal goes through :meth:`PortalHttp.get_json`, wh
 * turns everything else into one :class:`PortalError` subclass whose one-line message names
   the portal: an HTML page, a truncated body, a timeout, an unknown host, a platform error
   (mapped by the adapter's ``parse_error``).
+
+A ``304 Not Modified`` is an answer like a 200 (its body is empty): conditional requests read
+``status``, ``etag`` and ``last_modified`` from it. Query parameters named secret (data.gov.in's
+``api-key``) are masked in every log line, httpx's own request lines included.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import email.utils
 import json
 import logging
 import random
+import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -37,6 +42,7 @@ from datacity_federation.errors import (
 __all__ = [
     "ErrorMapper",
     "PortalHttp",
+    "mask_secrets",
     "RetryPolicy",
     "Throttle",
     "make_client",
@@ -52,6 +58,36 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 #: ``parse_error(portal_id, status, body)`` of an adapter: a platform error body -> PortalError.
 ErrorMapper = Callable[[str, int, Any], PortalError]
+
+
+_SECRET = re.compile(r"((?:api-key|apikey|\$\$app_token)=)[^&\s\"']+", re.IGNORECASE)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with the value of every key-bearing query parameter replaced by ``***``."""
+    return _SECRET.sub(r"\1***", text)
+
+
+class _MaskSecrets(logging.Filter):
+    """Rewrites a log record's message so no API key sent in a URL reaches a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+_MASK = _MaskSecrets()
+
+
+def _mask_logs() -> None:
+    """Attach the mask to httpx's loggers and ours (once; called when a key goes in a URL)."""
+    for name in ("httpx", "httpcore", __name__):
+        logger = logging.getLogger(name)
+        if _MASK not in logger.filters:
+            logger.addFilter(_MASK)
 
 
 def user_agent() -> str:
@@ -191,8 +227,11 @@ class PortalHttp:
         concurrency: int = 8,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        secret_params: tuple[str, ...] = (),
     ) -> None:
         self.portal = portal
+        if secret_params:
+            _mask_logs()
         self.client = client
         self.parse_error = parse_error
         self.headers = dict(headers or {})
@@ -225,13 +264,19 @@ class PortalHttp:
 
         return await asyncio.to_thread(work)
 
-    async def get_text(self, url: str, params: Mapping[str, Any] | None = None) -> _Answer:
-        """The body of a 2xx answer (errors mapped as in :meth:`get_json`)."""
+    async def get_text(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> _Answer:
+        """The body of a 2xx (or 304) answer (errors mapped as in :meth:`get_json`)."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                answer = await self._send(url, params)
+                answer = await self._send(url, params, headers)
             except httpx.TransportError as exc:
                 unreachable = self._transport_error(exc)
                 if _is_dns_failure(exc) or attempt >= self.retry.attempts:
@@ -252,18 +297,23 @@ class PortalHttp:
             log.info("%s; retry %d in %.2fs", error, attempt, delay)
             await self._sleep(delay)
 
-    async def _send(self, url: str, params: Mapping[str, Any] | None) -> _Answer:
+    async def _send(
+        self, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None
+    ) -> _Answer:
+        sent = {**self.headers, **headers} if headers else self.headers
         async with self._slots:
             if self.throttle is not None:
                 await self.throttle.acquire()
             self.requests += 1
-            response = await self.client.get(url, params=_clean(params), headers=self.headers)
+            response = await self.client.get(url, params=_clean(params), headers=sent)
             body = response.content  # reads the whole body; a short read raises here
         return _Answer(
             status=response.status_code,
             body=body,
             content_type=response.headers.get("content-type", ""),
             retry_after=parse_retry_after(response.headers.get("retry-after")),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
         )
 
     def decode(self, body: bytes, status: int, content_type: str) -> Any:
@@ -342,6 +392,8 @@ class _Answer:
     body: bytes
     content_type: str
     retry_after: float | None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def _has_request(exc: httpx.TransportError) -> bool:

@@ -20,7 +20,13 @@ from datacity_federation.errors import (
     PortalQueryError,
     PortalRateLimited,
 )
-from datacity_federation.portals.base import PortalAdapter, Progress, gather_pages, join_url
+from datacity_federation.portals.base import (
+    PortalAdapter,
+    ProbeRequest,
+    Progress,
+    gather_pages,
+    join_url,
+)
 from datacity_federation.portals.record import (
     UNDETERMINED,
     DatasetRecord,
@@ -260,6 +266,14 @@ class OpendatasoftAdapter(PortalAdapter):
         params = search_params(query, limit=limit, offset=offset, lang=self.lang)
         return await self._page(params, offset)
 
+    def probe_request(self) -> ProbeRequest:
+        params = {**search_params(None, limit=1, lang=self.lang), "order_by": "modified desc"}
+
+        def parse(body: Any) -> Page:
+            return parse_catalog(body, portal=self.portal.id, base=self.base, lang=self.lang)
+
+        return join_url(self.base, "catalog/datasets"), params, parse
+
     async def get(self, dataset_id: str) -> DatasetRecord:
         url = join_url(self.base, f"catalog/datasets/{dataset_id}")
         body = await self.http.get_json(url, {"lang": self.lang})
@@ -281,12 +295,13 @@ class OpendatasoftAdapter(PortalAdapter):
         if total >= OFFSET_CAP:
             return await self._export(since, total, progress)
         done = len(first.items)
+        self.resume_signature(f"{size}:{since}:{total}")
 
         async def page(offset: int) -> Page:
             nonlocal done
             limit = min(size, OFFSET_CAP - 1 - offset)
             params = search_params(None, limit=limit, offset=offset, lang=self.lang, since=since)
-            result = await self._page(params, offset)
+            result = await self.resumable(f"offset={offset}", lambda: self._page(params, offset))
             done += len(result.items)
             if progress:
                 progress(done, total)

@@ -5,11 +5,17 @@ Rule header: the portal's ``url`` is either the Discovery endpoint itself
 (``https://data.sfgov.org``), whose ``/api/catalog/v1`` is then used with ``domains`` set to its
 host. ``only=dataset`` keeps charts, maps and stories out. ``X-App-Token`` is sent when the
 environment holds one (without it, requests share an IP pool and may get 429).
+
+Paging: ``offset`` + ``limit`` may not pass 10,000 (:data:`OFFSET_CAP`). A larger catalogue is
+walked with the Discovery API's deep paging instead: ``scroll_id`` = the id of the last result
+of the previous page (results then come sorted by id, ``offset`` is ignored), one page after the
+other until a short page.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -33,6 +39,7 @@ from datacity_federation.portals.record import (
 
 __all__ = [
     "MAX_LIMIT",
+    "OFFSET_CAP",
     "SocrataAdapter",
     "discovery_endpoint",
     "parse_catalog",
@@ -41,6 +48,7 @@ __all__ = [
 ]
 
 MAX_LIMIT = 100
+OFFSET_CAP = 10_000
 
 
 def discovery_endpoint(url: str) -> tuple[str, dict[str, str]]:
@@ -150,7 +158,8 @@ class SocrataAdapter(PortalAdapter):
 
     async def _page(self, params: dict[str, Any], offset: int) -> Page:
         endpoint, fixed = discovery_endpoint(self.base)
-        query = {**fixed, "only": "dataset", "offset": offset, **params}
+        paging = {} if "scroll_id" in params else {"offset": offset}
+        query = {**fixed, "only": "dataset", **paging, **params}
 
         def parse(body: Any) -> Page:
             return parse_catalog(body, portal=self.portal.id, offset=offset)
@@ -178,18 +187,41 @@ class SocrataAdapter(PortalAdapter):
         done = len(first.items)
         if progress:
             progress(done, total)
+        if total > OFFSET_CAP:
+            pages = await self._scroll(first, size, total, progress)
+        else:
+            self.resume_signature(f"{size}:{total}")
 
-        async def page(offset: int) -> Page:
-            nonlocal done
-            result = await self._page({"limit": size, "order": "dataset_id"}, offset)
-            done += len(result.items)
-            if progress:
-                progress(done, total)
-            return result
+            async def page(offset: int) -> Page:
+                nonlocal done
+                params = {"limit": size, "order": "dataset_id"}
+                result = await self.resumable(
+                    f"offset={offset}", lambda: self._page(params, offset)
+                )
+                done += len(result.items)
+                if progress:
+                    progress(done, total)
+                return result
 
-        step = int(first.next_cursor) if first.next_cursor else total
-        rest = await gather_pages(page(o) for o in range(step, total, step))
-        records = list({r.id: r for p in (first, *rest) for r in p.items}.values())
+            step = int(first.next_cursor) if first.next_cursor else total
+            pages = [first, *await gather_pages(page(o) for o in range(step, total, step))]
+        records = list({r.id: r for p in pages for r in p.items}.values())
         if since is not None:
             records = [r for r in records if r.modified is None or r.modified > since]
         return records
+
+    async def _scroll(
+        self, first: Page, size: int, total: int, progress: Progress | None
+    ) -> list[Page]:
+        """Past the offset cap: each page starts after the last id of the one before."""
+        self.resume_signature(f"scroll:{size}:{total}")
+        pages, done = [first], len(first.items)
+        while pages[-1].items and len(pages[-1].items) >= size:
+            after = pages[-1].items[-1].id
+            params = {"limit": size, "scroll_id": after}
+            page = await self.resumable(f"scroll={after}", partial(self._page, params, 0))
+            pages.append(page)
+            done += len(page.items)
+            if progress:
+                progress(done, max(total, done))
+        return pages

@@ -7,6 +7,12 @@ unchanged data set is never written again. ``portal_harvests`` holds one row per
 watermark (``since``, the newest ``modified`` of the last *complete* harvest) moves only when a
 harvest completed; a failed one leaves it and every data set row as they were. Revision
 ``r0003_portals`` (docs/records.md).
+
+Revision ``r0004_portal_cursors`` adds: ``last_seen_at`` / ``withdrawn_at`` on each data set (a
+full harvest that no longer finds it marks it withdrawn and keeps it), the validators of the
+last complete harvest (``etag``, ``last_modified``, ``fingerprint``) and the ``cursor`` of an
+unfinished one on ``portal_harvests``, and ``portal_cursor_pages``: the pages an unfinished
+harvest already fetched, so the next run resumes instead of starting again.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text
 from sqlmodel import Field, SQLModel
 
-__all__ = ["HARVEST_STATES", "PortalDatasetRow", "PortalHarvestRow"]
+__all__ = ["HARVEST_STATES", "PortalCursorPageRow", "PortalDatasetRow", "PortalHarvestRow"]
 
 HARVEST_STATES = ("running", "complete", "failed")
 
@@ -38,6 +44,14 @@ class PortalDatasetRow(SQLModel, table=True):
     """JSON of the normalised record."""
     harvested_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     """When this version of the record was stored (unchanged records keep their time)."""
+    last_seen_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    """When a harvest last found the data set on the portal."""
+    withdrawn_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    """When a full harvest first missed it (``None``: live)."""
 
 
 class PortalHarvestRow(SQLModel, table=True):
@@ -67,3 +81,22 @@ class PortalHarvestRow(SQLModel, table=True):
     """Data sets stored for the portal after the last complete harvest."""
     message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """Why the last harvest failed."""
+    cursor: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """Shape of the unfinished harvest whose pages ``portal_cursor_pages`` keeps."""
+    etag: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """``ETag`` of the catalogue probe at the last complete harvest."""
+    last_modified: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """``Last-Modified`` of the catalogue probe at the last complete harvest."""
+    fingerprint: str | None = Field(default=None, max_length=64)
+    """Fingerprint of the catalogue probe (total, newest id and date) at the last complete one."""
+
+
+class PortalCursorPageRow(SQLModel, table=True):
+    __tablename__ = "portal_cursor_pages"
+
+    city_id: str = Field(primary_key=True, max_length=64)
+    portal_id: str = Field(primary_key=True, max_length=64)
+    page_key: str = Field(primary_key=True, max_length=512)
+    page: str = Field(sa_column=Column(Text, nullable=False))
+    """JSON: the page's records, total and next cursor."""
+    saved_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

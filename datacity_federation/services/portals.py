@@ -8,7 +8,7 @@ libraries load inside the functions, so importing this module stays light.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -23,26 +23,25 @@ from datacity_federation.errors import DatacityError, DatasetNotFound, PortalErr
 
 if TYPE_CHECKING:
     import httpx
+    from sqlalchemy import Engine
 
-    from datacity_federation.portals.base import Progress
     from datacity_federation.portals.record import DatasetRecord, Page
+    from datacity_federation.portals.store import Withdrawn
 
 __all__ = [
     "DEFAULT_STALE_DAYS",
     "CheckLine",
     "CheckReport",
-    "HarvestReport",
     "SearchResult",
     "Status",
     "adhoc_portal",
     "assess",
     "check_city",
-    "fetch_all",
-    "harvest_city",
     "pinned_datasets",
     "portal_of",
     "previous_records",
     "search_portal",
+    "withdrawn_pins",
 ]
 
 DEFAULT_STALE_DAYS = 365
@@ -56,6 +55,7 @@ class Status(StrEnum):
     RENAMED = "renamed"
     LICENCE_CHANGED = "licence-changed"
     STALE = "stale"
+    WITHDRAWN = "withdrawn"
     UNCHECKED = "unchecked"
 
 
@@ -81,10 +81,9 @@ class CheckReport:
 
     @property
     def failed(self) -> bool:
-        """Missing or unchecked data sets fail the check; the other findings are warnings."""
-        return any(
-            s in (Status.MISSING, Status.UNCHECKED) for line in self.lines for s in line.statuses
-        )
+        """Missing, withdrawn or unchecked data sets fail the check; the rest are warnings."""
+        failing = (Status.MISSING, Status.WITHDRAWN, Status.UNCHECKED)
+        return any(s in failing for line in self.lines for s in line.statuses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,22 +206,28 @@ async def check_city(
     now: datetime,
     stale_after: timedelta = timedelta(days=DEFAULT_STALE_DAYS),
     previous: Mapping[tuple[str, str], DatasetRecord] | None = None,
+    withdrawn: Mapping[tuple[str, str], Withdrawn] | None = None,
     timeout: float = 30.0,
     environ: Mapping[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> CheckReport:
-    """Resolve every pinned data set on its portal; ``previous`` = last harvested records."""
+    """Resolve every pinned data set on its portal; ``previous`` = last harvested records.
+
+    A pin on a data set the last full harvest found withdrawn (``withdrawn``) is reported as
+    such without asking the portal.
+    """
     from datacity_federation.portals import make_adapter
 
     pins = pinned_datasets(city)
     portals = {p.id: p for p in city.portals}
     seen = previous or {}
+    gone = withdrawn or {}
 
     async def work(client: httpx.AsyncClient) -> CheckReport:
         adapters = {
             pid: make_adapter(p, client=client, environ=environ) for pid, p in portals.items()
         }
-        unique = sorted({(portal, dataset) for _, portal, dataset in pins})
+        unique = sorted({(portal, dataset) for _, portal, dataset in pins} - set(gone))
 
         async def one(portal: str, dataset: str) -> DatasetRecord | PortalError:
             try:
@@ -234,6 +239,9 @@ async def check_city(
         found = dict(zip(unique, answers, strict=True))
         lines = []
         for challenge, portal, dataset in pins:
+            if (portal, dataset) in gone:
+                lines.append(_withdrawn_line(challenge, portal, dataset, gone[(portal, dataset)]))
+                continue
             answer = found[(portal, dataset)]
             statuses, detail = assess(
                 dataset=dataset,
@@ -250,30 +258,23 @@ async def check_city(
     return report
 
 
-async def fetch_all(
-    *,
-    portal: Portal,
-    since: datetime | None = None,
-    progress: Progress | None = None,
-    concurrency: int = 8,
-    page_size: int | None = None,
-    timeout: float = 30.0,
-    environ: Mapping[str, str] | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> Sequence[DatasetRecord]:
-    """Every data set of ``portal`` (changed after ``since``): all of them or an error."""
-    from datacity_federation.portals import make_adapter
-
-    async def work(client: httpx.AsyncClient) -> Sequence[DatasetRecord]:
-        adapter = make_adapter(
-            portal, client=client, environ=environ, concurrency=concurrency, page_size=page_size
-        )
-        return await adapter.harvest(since=since, progress=progress)
-
-    records: Sequence[DatasetRecord] = await _with_client(
-        work, timeout=timeout, transport=transport
+def _withdrawn_line(challenge: str, portal: str, dataset: str, gone: Withdrawn) -> CheckLine:
+    seen = gone.last_seen_at.date().isoformat() if gone.last_seen_at else "never"
+    detail = (
+        f"withdrawn from the portal (missing since the harvest of "
+        f"{gone.withdrawn_at.date().isoformat()}; last seen {seen})"
     )
-    return records
+    return CheckLine(challenge, portal, dataset, (Status.WITHDRAWN,), detail)
+
+
+def _existing_store(db: str | Path | None) -> Engine | None:
+    """The store behind ``db``, or ``None`` for a SQLite file that does not exist (not created)."""
+    from datacity_federation.store.engine import database_url, open_store
+
+    url = database_url(db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    return open_store(db)
 
 
 def previous_records(
@@ -284,94 +285,14 @@ def previous_records(
     A SQLite file that does not exist yet means no harvest: it is not created by a check.
     """
     from datacity_federation.portals.store import stored_records
-    from datacity_federation.store.engine import database_url, open_store
 
-    url = database_url(db)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return {}
-    return stored_records(open_store(db), city=city.id)
+    engine = _existing_store(db)
+    return {} if engine is None else stored_records(engine, city=city.id)
 
 
-@dataclass(frozen=True, slots=True)
-class HarvestReport:
-    """What one portal's harvest did (``error`` set when it failed and stored nothing)."""
+def withdrawn_pins(*, city: City, db: str | Path | None = None) -> dict[tuple[str, str], Withdrawn]:
+    """The data sets of ``city`` that a full harvest found withdrawn (none without a store)."""
+    from datacity_federation.portals.store import withdrawn_datasets
 
-    portal: str
-    since: datetime | None
-    fetched: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    stored: int = 0
-    seconds: float = 0.0
-    error: PortalError | None = None
-
-
-def harvest_city(
-    *,
-    city: City,
-    clock: Callable[[], datetime],
-    db: str | Path | None = None,
-    portal_id: str | None = None,
-    full: bool = False,
-    progress_for: Callable[[Portal], Progress] | None = None,
-    concurrency: int = 8,
-    timeout: float = 30.0,
-    environ: Mapping[str, str] | None = None,
-) -> list[HarvestReport]:
-    """Harvest the city's portals (or one) into its store, incrementally by ``modified``.
-
-    Each portal is all-or-nothing: its new and changed records and its new watermark are written
-    in one transaction after everything was fetched; a failure is recorded and reported, and the
-    other portals still run.
-    """
-    import time
-
-    from datacity_federation.portals import store
-    from datacity_federation.store.engine import open_store
-
-    portals = [portal_of(city, portal_id)] if portal_id else list(city.portals)
-    if not portals:
-        raise DatacityError(f"city {city.id} declares no portal")
-    engine = open_store(db)
-    reports = []
-    for portal in portals:
-        started = time.monotonic()
-        since = store.begin_harvest(engine, city=city.id, portal=portal.id, now=clock())
-        since = None if full else since
-        try:
-            records = asyncio.run(
-                fetch_all(
-                    portal=portal,
-                    since=since,
-                    progress=progress_for(portal) if progress_for else None,
-                    concurrency=concurrency,
-                    timeout=timeout,
-                    environ=environ,
-                )
-            )
-        except PortalError as exc:
-            store.fail_harvest(
-                engine, city=city.id, portal=portal.id, now=clock(), message=str(exc)
-            )
-            reports.append(
-                HarvestReport(portal.id, since, seconds=time.monotonic() - started, error=exc)
-            )
-            continue
-        changes = store.finish_harvest(
-            engine, city=city.id, portal=portal.id, records=records, now=clock()
-        )
-        state = store.harvest_state(engine, city=city.id, portal=portal.id)
-        reports.append(
-            HarvestReport(
-                portal=portal.id,
-                since=since,
-                fetched=len(records),
-                new=len(changes.new),
-                changed=len(changes.changed),
-                unchanged=changes.unchanged,
-                stored=state.datasets if state else 0,
-                seconds=time.monotonic() - started,
-            )
-        )
-    return reports
+    engine = _existing_store(db)
+    return {} if engine is None else withdrawn_datasets(engine, city=city.id)

@@ -136,6 +136,20 @@ class HubClient:
         body = r.json()
         return list(body["items"]), str(body["next"])
 
+    def network(self) -> str:
+        """The network the hub serves (from its health answer)."""
+        r = self._send("GET", "/api/v1/health")
+        if r.status_code != 200:
+            raise self._error(r)
+        return str(r.json()["network"])
+
+    def keys(self) -> dict[str, list[dict[str, Any]]]:
+        """Every city's public keys as the hub lists them (unverified: pin them by fingerprint)."""
+        r = self._send("GET", "/api/v1/keys")
+        if r.status_code != 200:
+            raise self._error(r)
+        return {str(c["city"]): list(c["keys"]) for c in r.json()["cities"]}
+
     def bundle(self, bundle_id: str) -> bytes:
         r = self._send("GET", f"/api/v1/bundles/{bundle_id}")
         if r.status_code != 200:

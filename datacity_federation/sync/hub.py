@@ -11,6 +11,8 @@ read with a cap before anything else; the nine checks and the single write trans
 - ``GET  /api/v1/feed?after=&limit=``     what changed, after an opaque monotonic cursor
 - ``GET  /api/v1/bundles/{bundle_id}``    the original zip, to re-verify offline
 - ``GET  /api/v1/health``
+- ``GET  /metrics``, ``/api/v1/health/live``, ``/api/v1/health/ready``, ``/api/v1/keys``
+  (:mod:`.hub_ops`)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from datacity_federation.errors import HubRejected
 from datacity_federation.sync.bundle import MAX_BUNDLE_BYTES
 from datacity_federation.sync.hub_ingest import HubConflict, ingest, init_hub
 from datacity_federation.sync.hub_limits import DEFAULT_BURST, DEFAULT_RATE, RateLimiter
+from datacity_federation.sync.hub_ops import configure_access_log, install_operations
 from datacity_federation.sync.hub_store import (
     HubBundle,
     HubCity,
@@ -266,11 +269,13 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok", "network": served}
 
+    install_operations(app, eng)  # logs, metrics, live/ready health, keys, draining
     return app
 
 
 def app_from_env() -> FastAPI:
     """The app factory ``uvicorn --factory`` runs in each worker: database from $DATACITY_HUB_DB."""
+    configure_access_log()
     url = os.environ.get(DB_ENV, "hub.db")
     limit = int(os.environ.get(MAX_ENV, str(MAX_BUNDLE_BYTES)))
     rate = float(os.environ.get(RATE_ENV, str(DEFAULT_RATE)))

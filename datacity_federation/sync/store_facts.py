@@ -4,7 +4,8 @@ Rule header: only what the tables need is read, by SQL, in a handful of queries 
 round trip): ids to count distinct units, themes, states, outcomes, exact amounts (integer
 ten-thousandths turned into ``Decimal``), KPI measurements and phase dates. Names, contacts,
 proposals, comments and scores are never selected. The season's dates and currency come from
-the city's configuration (the domain model), which the store mirrors.
+the city's configuration (the domain model), which the store mirrors. A pinned data set that a
+full harvest found withdrawn from its portal is not counted: the release counts live ones only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datacity_federation.domain.city import City
 from datacity_federation.domain.season import Season
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PartnerKind
 from datacity_federation.errors import ReleaseError
+from datacity_federation.portals.tables import PortalDatasetRow
 from datacity_federation.privacy.facts import (
     ApplicationFact,
     ChallengeFact,
@@ -69,6 +71,15 @@ def season_facts(engine: Engine, *, city: City, season: Season) -> SeasonFacts:
         ):
             if partner in corporate:
                 owners.setdefault(ch, []).append(partner)
+        gone = {
+            (portal, ds)
+            for portal, ds in conn.execute(
+                select(PortalDatasetRow.portal_id, PortalDatasetRow.dataset_id).where(  # type: ignore[call-overload]
+                    PortalDatasetRow.city_id == cid,
+                    PortalDatasetRow.withdrawn_at.is_not(None),  # type: ignore[union-attr]
+                )
+            )
+        }
         datasets: dict[str, list[str]] = {}
         for ch, portal, ds in conn.execute(
             select(
@@ -80,7 +91,8 @@ def season_facts(engine: Engine, *, city: City, season: Season) -> SeasonFacts:
                 ChallengeDatasetRow.challenge_id.in_(theme_of),  # type: ignore[attr-defined]
             )
         ):
-            datasets.setdefault(ch, []).append(f"{portal}:{ds}")
+            if (portal, ds) not in gone:
+                datasets.setdefault(ch, []).append(f"{portal}:{ds}")
         apps = conn.execute(
             select(A.startup_id, A.challenge_id, A.status).where(  # type: ignore[call-overload]
                 A.city_id == cid, A.season_id == sid

@@ -10,7 +10,8 @@ paging caps and error bodies:
 ``/ckan/api/3/action/...``      CKAN (``rows`` capped at 1,000, ``start``, ``success: false``
                                 envelopes, Barcelona translated fields, harvest sources)
 ``/sg/v2/public/api/...``       data.gov.sg v2 (10 per page, ``code`` envelope, 429 code 24)
-``/socrata/api/catalog/v1``     Socrata Discovery
+``/socrata/api/catalog/v1``     Socrata Discovery (offset cap 10,000, ``scroll_id`` deep paging)
+``/ogd/lists``, ``/ogd/resource``  India's OGD API (``api-key`` required, string values)
 ``/dcat/data.json``             DCAT-US catalogue
 ``/moved/api/3/action/...``     301 to the CKAN API (redirects are followed)
 ``/faults/<mode>-<tag>/...``    the CKAN API behind a fault: ``html`` (an HTML 502 page),
@@ -22,14 +23,20 @@ paging caps and error bodies:
 ==============================  ============================================================
 
 Every request waits ``latency`` seconds first (the benchmark's 50 ms). ``requests`` counts them.
+Every JSON answer carries an ``ETag``; a request whose ``If-None-Match`` equals it gets ``304``
+(as a web server in front of a portal does). The listings sort as asked (CKAN ``sort``,
+Opendatasoft ``order_by``, OGD ``sort[...]``), which the harvest's probe of the newest data set
+relies on. :meth:`FakePortals.remove` deletes a data set between two harvests.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import json
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -38,11 +45,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from datacity_federation.testing.fake_platforms import (
+    OGD_KEY,
+    SOCRATA_CAP,
+    ogd_record,
+    serve_fault,
+    serve_ogd,
+    serve_sg,
+    serve_socrata,
+    socrata_id,
+)
+
 __all__ = ["FakeDataset", "FakePortals", "FakePortalsProcess"]
 
 ODS_CAP = 10_000
 CKAN_ROWS_MAX = 1000
-SG_PAGE = 10
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -59,15 +76,26 @@ class FakeDataset:
         self.modified = EPOCH + timedelta(minutes=number)
         self.harvest_source = harvest_source
         self._encoded: dict[str, bytes] = {}
+        self._shaped: dict[str, dict[str, Any]] = {}
+
+    def shaped(self, shape: str) -> dict[str, Any]:
+        """One shape (``ods``, ``ckan``, ``ogd``...) as a dict, cached until the next change."""
+        if shape not in self._shaped:
+            self._shaped[shape] = getattr(self, shape)()
+        return self._shaped[shape]
 
     def encoded(self, shape: str) -> bytes:
-        """The JSON bytes of one shape (``ods``, ``ckan``...), cached until the next change."""
+        """The JSON bytes of one shape, cached until the next change."""
         if shape not in self._encoded:
-            self._encoded[shape] = json.dumps(getattr(self, shape)()).encode()
+            self._encoded[shape] = json.dumps(self.shaped(shape)).encode()
         return self._encoded[shape]
 
     def changed(self) -> None:
         self._encoded.clear()
+        self._shaped.clear()
+
+    def ogd(self) -> dict[str, Any]:
+        return ogd_record(self)
 
     def stamp(self) -> str:
         return self.modified.astimezone(UTC).isoformat()
@@ -132,7 +160,7 @@ class FakeDataset:
     def socrata(self) -> dict[str, Any]:
         return {
             "resource": {
-                "id": f"{self.number:04d}-fake",
+                "id": socrata_id(self),
                 "name": self.title,
                 "description": f"About {self.title}",
                 "attribution": "Test Dept",
@@ -142,7 +170,7 @@ class FakeDataset:
             },
             "classification": {"categories": ["environment"], "tags": [], "domain_category": "Env", "domain_tags": ["fake"]},
             "metadata": {"domain": "data.example.org", "license": self.licence},
-            "permalink": f"https://data.example.org/d/{self.number:04d}-fake",
+            "permalink": f"https://data.example.org/d/{socrata_id(self)}",
         }  # fmt: skip
 
     def datajson(self) -> dict[str, Any]:
@@ -166,14 +194,27 @@ class FakePortals:
     """Start with :meth:`start` (or as a context manager); ``url(prefix)`` gives a base URL."""
 
     def __init__(
-        self, *, datasets: int = 250, latency: float = 0.0, harvest_sources: int = 2
+        self,
+        *,
+        datasets: int = 250,
+        latency: float = 0.0,
+        harvest_sources: int = 2,
+        ogd_key: str = OGD_KEY,
+        socrata_cap: int = SOCRATA_CAP,
     ) -> None:
         self.latency = latency
+        self.ogd_key = ogd_key
+        self.socrata_cap = socrata_cap
+        self.version = 0
+        """Moves with every change of the catalogue (listings cached per version)."""
+        self.listings: dict[tuple[Any, ...], list[FakeDataset]] = {}
         self.datasets = [FakeDataset(i) for i in range(datasets)]
         self.harvest_sources = [
             FakeDataset(datasets + i, harvest_source=True) for i in range(harvest_sources)
         ]
         self.requests: Counter[str] = Counter()
+        self.not_modified = 0
+        """Answers that were ``304 Not Modified``."""
         self.faults: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -182,7 +223,7 @@ class FakePortals:
     # --- lifecycle ---
     def start(self) -> FakePortals:
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -206,14 +247,15 @@ class FakePortals:
         return int(self._server.server_address[1])
 
     def url(self, prefix: str) -> str:
-        """Base URL of one platform: ``ods``, ``ods20``, ``ckan``, ``sg``, ``socrata``, ``dcat``,
-        or ``faults/<mode>-<tag>`` (a CKAN API behind that fault)."""
+        """Base URL of one platform: ``ods``, ``ods20``, ``ckan``, ``sg``, ``socrata``, ``ogd``,
+        ``dcat``, or ``faults/<mode>-<tag>`` (a CKAN API behind that fault)."""
         paths = {
             "ods": "/ods/api/explore/v2.1",
             "ods20": "/ods20/api/v2",
             "ckan": "/ckan/api/3/action/",
             "sg": "/sg/v2/public/api",
             "socrata": "/socrata/api/catalog/v1",
+            "ogd": "/ogd",
             "dcat": "/dcat/data.json",
         }
         path = paths.get(prefix) or f"/{prefix.strip('/')}/api/3/action/"
@@ -232,9 +274,20 @@ class FakePortals:
         if licence is not None:
             ds.licence = licence
         ds.changed()
+        self.version += 1
 
     def remove(self, number: int) -> None:
+        """Delete one data set from the catalogue (a later full harvest marks it withdrawn)."""
         self.datasets = [d for d in self.datasets if d.number != number]
+        self.version += 1
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away (a harvest killed mid-request) is not the server's error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -256,6 +309,17 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> None:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         extra = dict(headers or {})
+        if status == 200 and content_type == "application/json":
+            etag = '"' + hashlib.sha256(raw).hexdigest()[:20] + '"'
+            extra["ETag"] = etag
+            if self.headers.get("If-None-Match") == etag:
+                with self.fake._lock:
+                    self.fake.not_modified += 1
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
         if len(raw) > 1024 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
             raw = gzip.compress(raw, compresslevel=1)
             extra["Content-Encoding"] = "gzip"
@@ -288,9 +352,11 @@ class _Handler(BaseHTTPRequestHandler):
         if head == "ckan":
             return self._ckan(seg[-1], q)
         if head == "sg" and seg[1:4] == ["v2", "public", "api"]:
-            return self._sg(seg[4:], q)
+            return serve_sg(self, seg[4:], q)
         if head == "socrata":
-            return self._socrata(q)
+            return serve_socrata(self, q)
+        if head == "ogd":
+            return serve_ogd(self, seg[1:], q)
         if head == "dcat":
             return self._send(200, {"@type": "dcat:Catalog", "conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": [d.datajson() for d in self.fake.datasets]})  # fmt: skip
         if head == "moved":  # a portal that moved its API: 301 to the CKAN one
@@ -300,63 +366,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return None
         if head == "faults" and len(seg) > 1:
-            return self._fault(seg[1], seg, q)
+            return serve_fault(self, seg[1], seg, q)
         return self._send(
             404, b"<html><head><title>404 Not Found</title></head></html>", content_type="text/html"
         )
 
-    # --- faults ---
-    def _fault(self, name: str, seg: list[str], q: dict[str, str]) -> None:
-        mode = name.split("-", 1)[0]
-        with self.fake._lock:
-            self.fake.faults[name] += 1
-            seen = self.fake.faults[name]
-        if mode == "html":
-            page = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
-            return self._send(502, page, content_type="text/html")
-        if mode == "500" and seen == 1:
-            return self._send(
-                500, {"success": False, "error": {"__type": "Internal Error", "message": "boom"}}
-            )
-        if mode == "429" and seen == 1:
-            return self._send(
-                429,
-                {"success": False, "error": {"__type": "Throttled", "message": "slow down"}},
-                headers={"Retry-After": "1"},
-            )
-        if mode == "quota":
-            return self._send(
-                429,
-                {
-                    "success": False,
-                    "error": {"__type": "Throttled", "message": "daily quota used up"},
-                },
-                headers={"Retry-After": "3600"},
-            )
-        if mode == "later" and int(q.get("start", 0)) > 0:
-            return self._send(503, {"success": False, "error": {"__type": "Unavailable", "message": "try later"}})  # fmt: skip
-        if mode == "slow":
-            time.sleep(2.0)
-        if (mode == "drop" and seen == 1) or mode == "dropall":
-            self.close_connection = True
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "5000")
-            self.end_headers()
-            self.wfile.write(b'{"success": true, "result": {"count"')
-            self.wfile.flush()
-            self.connection.shutdown(2)
-            return None
-        if mode == "truncated":
-            return self._send(
-                200,
-                b'{"help": "x", "success": true, "result": {"count": 3, "results": [{"name": "a"',
-            )
-        return self._ckan(seg[-1], q)
-
     # --- Opendatasoft ---
     def _ods(self, seg: list[str], q: dict[str, str], *, legacy: bool) -> None:
         datasets = _filter_ods(self.fake.datasets, q.get("where"))
+        if q.get("order_by") == "modified desc":
+            datasets = sorted(datasets, key=lambda d: d.modified, reverse=True)
         if seg == ["catalog", "datasets"]:
             limit, offset = int(q.get("limit", 10)), int(q.get("offset", 0))
             if limit > 100:
@@ -411,6 +430,8 @@ class _Handler(BaseHTTPRequestHandler):
                     },
                 )
             chosen = _filter_ckan(everything, q.get("q", "*:*"), q.get("fq", ""))
+            if chosen is not None and q.get("sort") == "metadata_modified desc":
+                chosen = sorted(chosen, key=lambda d: d.modified, reverse=True)
             if chosen is None:
                 return self._send(
                     409,
@@ -445,57 +466,6 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             )
         return self._send(400, {"help": help_url, "success": False, "error": {"__type": "Bad request", "message": f"Action name not known: {action}"}})  # fmt: skip
-
-    # --- data.gov.sg ---
-    def _sg(self, seg: list[str], q: dict[str, str]) -> None:
-        datasets = self.fake.datasets
-        if seg == ["datasets"]:
-            page = int(q.get("page", 1))
-            pages = max(1, -(-len(datasets) // SG_PAGE))
-            chunk = datasets[(page - 1) * SG_PAGE : page * SG_PAGE]
-            return self._send(
-                200,
-                {
-                    "code": 0,
-                    "data": {"datasets": [d.sg() for d in chunk], "pages": pages},
-                    "errorMsg": None,
-                },
-            )
-        if len(seg) == 3 and seg[0] == "datasets" and seg[2] == "metadata":
-            for d in datasets:
-                if d.sg()["datasetId"] == seg[1]:
-                    return self._send(
-                        200,
-                        {
-                            "code": 0,
-                            "data": {
-                                **d.sg(),
-                                "description": f"About {d.title}",
-                                "collectionIds": ["1"],
-                            },
-                            "errorMsg": None,
-                        },
-                    )
-            return self._send(
-                404,
-                {
-                    "code": 17,
-                    "name": "DATASET_NOT_FOUND",
-                    "data": None,
-                    "errorMsg": "Data not found",
-                },
-            )
-        return self._send(400, {"code": 4, "name": "ERROR_PARAMS", "data": None, "errorMsg": "Unknown path"})  # fmt: skip
-
-    # --- Socrata ---
-    def _socrata(self, q: dict[str, str]) -> None:
-        chosen = self.fake.datasets
-        if q.get("ids"):
-            chosen = [d for d in chosen if d.socrata()["resource"]["id"] == q["ids"]]
-        if q.get("q"):
-            chosen = [d for d in chosen if q["q"].casefold() in d.title.casefold()]
-        limit, offset = int(q.get("limit", 10)), int(q.get("offset", 0))
-        return self._send(200, {"results": [d.socrata() for d in chosen[offset : offset + limit]], "resultSetSize": len(chosen), "timings": {}})  # fmt: skip
 
 
 _SINCE = re.compile(r"modified > date'([^']+)'")

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = ["HubProcess", "free_port", "hub_in_thread", "hub_process"]
 
@@ -82,6 +83,11 @@ class HubProcess:
     port: int
     workers: int = 1
     network: str = "c40-datacity"
+    args: tuple[str, ...] = ()
+    """More ``hub serve`` options (``--proxy-headers``...)."""
+    log: Path | None = None
+    """A file that receives the server's stderr (its JSON access log), appended to."""
+    env: dict[str, str] | None = None
     process: subprocess.Popen[bytes] | None = None
     limits: tuple[float, int] | None = None
     """``(rate, burst)`` of the per-token push limit (default: the hub's)."""
@@ -105,16 +111,25 @@ class HubProcess:
             str(self.workers),
             "--network",
             self.network,
+            *self.args,
         ]
         if self.limits is not None:
             cmd += ["--rate", str(self.limits[0]), "--burst", str(self.limits[1])]
-        self.process = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ}
-        )
+        stderr = self.log.open("ab") if self.log is not None else subprocess.DEVNULL
         try:
-            # Workers import the whole stack each: on a loaded two-core machine that takes a while.
-            _wait(self.port, timeout=30.0 * self.workers)
-        except BaseException:
+            self.process = subprocess.Popen(
+                cmd,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                env={**os.environ, **(self.env or {})},
+            )
+        finally:
+            if self.log is not None:
+                stderr.close()  # type: ignore[union-attr]
+        try:
+            # Several workers on a busy machine start slowly (each imports the whole stack).
+            _wait(self.port, timeout=max(60.0, 30.0 * self.workers))
+        except RuntimeError:
             self.stop()
             raise
 
@@ -131,9 +146,15 @@ class HubProcess:
 
 @contextmanager
 def hub_process(
-    db_url: str, *, workers: int = 1, limits: tuple[float, int] | None = None
+    db_url: str,
+    *,
+    workers: int = 1,
+    args: tuple[str, ...] = (),
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+    limits: tuple[float, int] | None = None,
 ) -> Iterator[HubProcess]:
-    hub = HubProcess(db_url, free_port(), workers, limits=limits)
+    hub = HubProcess(db_url, free_port(), workers, args=args, log=log, env=env, limits=limits)
     hub.start()
     try:
         yield hub

@@ -50,6 +50,21 @@ def test_new_city_unlike_the_four_validates_and_shows_its_timeline_in_arabic_and
     )
 
 
+def test_new_city_with_the_indian_ogd_platform_names_its_key_variable(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    made = run_cli(
+        "new-city", "pune", "--name", "Pune", "--country", "IN", "--languages", "mr,en",
+        "--timezone", "Asia/Kolkata", "--currency", "INR",
+        "--portal", "ogd_india=https://api.data.gov.in", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    text = (tmp_path / "pune.yaml").read_text(encoding="utf-8")
+    assert "    kind: ogd_india\n" in text
+    assert "    api_key_env: DATA_GOV_IN_API_KEY\n" in text
+    assert run_cli("validate", str(tmp_path / "pune.yaml")).code == 0
+
+
 def test_new_city_refuses_to_overwrite(tmp_path: Path, run_cli: RunCli) -> None:
     assert run_cli(*CASABLANCA, "--out", str(tmp_path)).code == 0
     again = run_cli(*CASABLANCA, "--out", str(tmp_path))

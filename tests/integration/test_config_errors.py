@@ -105,6 +105,19 @@ def test_valid_file_is_accepted(tmp_path: Path, run_cli: RunCli) -> None:
             id="unknown-language",
         ),
         pytest.param(
+            "    url: https://data.example.org/api/3/action/\n",
+            "    url: https://data.example.org/api/3/action/\n    filters: {org: Lyon}\n",
+            "lyon.yaml:11:14: portals[0].filters: the ckan platform takes no catalogue filters",
+            id="filters-off-ogd",
+        ),
+        pytest.param(
+            "    kind: ckan\n    url: https://data.example.org/api/3/action/\n",
+            "    kind: ogd_india\n    url: https://api.data.gov.in\n",
+            "lyon.yaml:8:5: portals[0].api_key_env: the ogd_india platform answers only with an "
+            "API key: name the environment variable that holds it",
+            id="ogd-without-key",
+        ),
+        pytest.param(
             "timezone: Europe/Paris",
             "timezone: Europe/Lyon",
             "lyon.yaml:4:11: timezone: unknown time zone 'Europe/Lyon' (IANA, e.g. 'Europe/Paris')",

@@ -53,7 +53,12 @@ def test_harvest_stores_then_touches_nothing_then_only_the_change(
 
     again = run_cli("portals", "harvest", str(city), "--db", str(db))  # type: ignore[operator]
     assert again.code == 0
-    assert "0 new, 0 changed" in again.out
+    assert again.out.startswith(
+        "opendata-paris: catalogue unchanged since the last harvest (1 request); 1500 stored"
+    )
+    walked = run_cli("portals", "harvest", str(city), "--db", str(db), "--full")  # type: ignore[operator]
+    assert walked.code == 0
+    assert walked.out.startswith("opendata-paris: 1500 fetched: 0 new, 0 changed, 1500 unchanged;")
     assert (
         rows(db, "select dataset_id, harvested_at, content_sha256 from portal_datasets order by 1")
         == stamps

@@ -188,7 +188,7 @@ def test_sg_throttle_keeps_to_the_rate_limit() -> None:
 def test_socrata_harvest_and_get(fake: FakePortals) -> None:
     records = run(fake, "socrata", "socrata", lambda a: a.harvest())
     assert len(records) == 2345
-    record = run(fake, "socrata", "socrata", lambda a: a.get("0042-fake"))
+    record = run(fake, "socrata", "socrata", lambda a: a.get("00042-fake"))
     assert record.title_in() == "Data set 42 about energy"
     with pytest.raises(DatasetNotFound):
         run(fake, "socrata", "socrata", lambda a: a.get("zzzz-zzzz"))
