@@ -1,4 +1,5 @@
-"""Commands of the federation hub: ``hub serve``, ``add-city``, ``rotate-key``, ``revoke-key``, ``feed``."""
+"""Commands of the federation hub: ``hub serve``, ``add-city``, ``rotate-key``, ``revoke-key``,
+``rotate-token``, ``revoke-token``, ``audit``, ``feed``."""
 
 from __future__ import annotations
 
@@ -43,6 +44,15 @@ def hub_serve(
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest accepted bundle.")] = 2
     * 1024
     * 1024,
+    rate: Annotated[
+        float,
+        typer.Option(
+            "--rate", help="Pushes per second a token earns back (per worker).", min=0.001
+        ),
+    ] = 5.0,
+    burst: Annotated[
+        int, typer.Option("--burst", help="Pushes a token may make at once (per worker).", min=1)
+    ] = 30,
     proxy_headers: Annotated[
         bool,
         typer.Option(
@@ -67,7 +77,7 @@ def hub_serve(
     """Serve the hub's HTTP API (OpenAPI at /docs and /openapi.json, metrics at /metrics)."""
     import uvicorn
 
-    from datacity_federation.sync.hub import DB_ENV, MAX_ENV
+    from datacity_federation.sync.hub import BURST_ENV, DB_ENV, MAX_ENV, RATE_ENV
     from datacity_federation.sync.hub_ingest import init_hub
     from datacity_federation.sync.hub_store import hub_engine
 
@@ -77,6 +87,8 @@ def hub_serve(
     engine.dispose()
     os.environ[DB_ENV] = url
     os.environ[MAX_ENV] = str(max_bytes)
+    os.environ[RATE_ENV] = str(rate)
+    os.environ[BURST_ENV] = str(burst)
     if workers > 1:
         _metrics_dir()
     typer.echo(f"hub for {served} on http://{host}:{port} (database {url})")
@@ -188,6 +200,60 @@ def hub_revoke_key(
     revoke_key(engine, city=city, key_fingerprint=fingerprint)
     engine.dispose()
     typer.echo(f"revoked {fingerprint} of {city}")
+
+
+@hub_app.command("rotate-token")
+def hub_rotate_token(
+    city: Annotated[str, typer.Argument(help="City id.")],
+    db: HubDbOption = None,
+) -> None:
+    """Give a city a new bearer token, printed once; its old token stops working at once."""
+    from sqlalchemy import Engine
+
+    from datacity_federation.sync.hub_admin import rotate_token
+
+    engine = _hub(db)
+    assert isinstance(engine, Engine)
+    token = rotate_token(engine, city=city)
+    engine.dispose()
+    typer.echo(f"new token of {city} (shown once; the old one no longer works): {token}")
+
+
+@hub_app.command("revoke-token")
+def hub_revoke_token(
+    city: Annotated[str, typer.Argument(help="City id.")],
+    db: HubDbOption = None,
+) -> None:
+    """Revoke a city's bearer token: nothing is accepted from it until `rotate-token`."""
+    from sqlalchemy import Engine
+
+    from datacity_federation.sync.hub_admin import revoke_token
+
+    engine = _hub(db)
+    assert isinstance(engine, Engine)
+    revoke_token(engine, city=city)
+    engine.dispose()
+    typer.echo(f"revoked the token of {city}; give it a new one with `datacity hub rotate-token`")
+
+
+@hub_app.command("audit")
+def hub_audit(
+    city: Annotated[str | None, typer.Argument(help="Only this city.")] = None,
+    db: HubDbOption = None,
+) -> None:
+    """List every change of the cities' credentials (cities, keys, tokens), oldest first."""
+    from sqlalchemy import Engine
+
+    from datacity_federation.sync.hub_admin import audit_log
+
+    engine = _hub(db)
+    assert isinstance(engine, Engine)
+    entries = audit_log(engine, city=city)
+    engine.dispose()
+    for e in entries:
+        typer.echo(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.city:<12} {e.action:<14} {e.detail}".rstrip())
+    if not entries:
+        typer.echo("nothing audited yet")
 
 
 @hub_app.command("feed")

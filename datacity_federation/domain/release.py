@@ -13,14 +13,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from datacity_federation.domain.base import Code, DomainModel, Slug
 from datacity_federation.domain.vocab import Outcome, Phase
 
 __all__ = [
     "ALL_THEMES",
+    "MAX_FRACTION_DIGITS",
+    "MAX_VALUE_DIGITS",
+    "SIGNED_METRICS",
     "Cell",
+    "CellValue",
     "CellStatus",
     "METRIC_DIMS",
     "METRIC_UNITS",
@@ -111,6 +115,22 @@ METRIC_DIMS: dict[Metric, frozenset[str]] = {
 """The codes ``dim`` may take for each metric; a metric not listed has no dimension."""
 
 
+SIGNED_METRICS = frozenset({Metric.KPI_IMPROVEMENT_MEAN})
+"""Metrics whose value may be negative (a pilot can move away from its target)."""
+
+MAX_VALUE_DIGITS = 24
+"""Significant digits a cell value may have (so any sum of up to 10,000 values stays exact in
+Python's default 28-digit decimal context: what the review adds up is what the cities signed)."""
+MAX_FRACTION_DIGITS = 6
+"""Digits a cell value may have after the decimal point."""
+
+CellValue = Annotated[
+    Decimal,
+    Field(max_digits=MAX_VALUE_DIGITS, decimal_places=MAX_FRACTION_DIGITS, allow_inf_nan=False),
+]
+"""An exact, finite decimal of at most 24 digits, 6 of them after the point."""
+
+
 class Cell(DomainModel):
     """One cell of an anonymised release."""
 
@@ -118,9 +138,9 @@ class Cell(DomainModel):
     season: Slug
     metric: Metric
     theme: Annotated[Code, Field(description="A theme code, or 'all' for the total over themes.")]
-    dim: str = ""
+    dim: Annotated[str, StringConstraints(max_length=64)] = ""
     """A code of the metric's dimension, or empty."""
-    value: Decimal | None
+    value: CellValue | None
     """The value when published (status F); empty when suppressed."""
     unit: Unit
     status: CellStatus
@@ -136,8 +156,13 @@ class Cell(DomainModel):
             raise ValueError(f"dim {self.dim!r} is not a dimension of {self.metric}")
         if self.unit is not METRIC_UNITS[self.metric]:
             raise ValueError(f"{self.metric} is measured in {METRIC_UNITS[self.metric]}")
-        if self.value is not None and not self.value.is_finite():
-            raise ValueError("value must be a finite number")
+        if self.value is not None:
+            if not self.value.is_finite():
+                raise ValueError("value must be a finite number")
+            if self.value < 0 and self.metric not in SIGNED_METRICS:
+                raise ValueError(f"a {self.metric} value must not be negative")
+            if self.unit is Unit.COUNT and self.value != self.value.to_integral_value():
+                raise ValueError("a count must be a whole number")
         return self
 
     @property

@@ -408,11 +408,34 @@ def _sort_key(row: OutboxRow) -> int:
     return row.seq
 
 
+def _catch_up(engine: Engine, city: str, client: HubClient) -> None:
+    """One round trip: ask the hub's head and line the outbox up with it before any upload.
+
+    When the head is one of our bundles (or the hub holds none), everything up to it is
+    acknowledged and everything after it is pending: bundles the hub already has are not sent
+    again, and bundles it lacks (a hub restored from an older backup) are. A head that is not
+    ours is left to the 409 path of the push (rebuild on the hub's head).
+    """
+    head_seq, head_id = client.head(city)
+    rows = _rows(engine, city)
+    mine = next((r for r in rows if r.bundle_id == head_id), None)
+    if head_seq and (mine is None or mine.seq != head_seq):
+        return
+    acked = [r.seq for r in rows if r.seq <= head_seq and r.state != "acked"]
+    again = [r.seq for r in rows if r.seq > head_seq and r.state != "pending"]
+    if acked:
+        _set_state(engine, city, acked, "acked")
+    if again:
+        _set_state(engine, city, again, "pending")
+
+
 def push_outbox(
     *, engine: Engine, city: str, client: HubClient, key: Ed25519PrivateKey, rounds: int = 5
 ) -> SyncReport:
-    """Push every pending bundle in order until the hub acknowledged them all."""
+    """Ask the hub's head (one round trip), then push every bundle it lacks, in order, until the
+    hub acknowledged them all. With nothing new, that head is the only request."""
     report = SyncReport()
+    _catch_up(engine, city, client)
     for _ in range(rounds):
         pending = [r for r in _rows(engine, city) if r.state == "pending"]
         if not pending:

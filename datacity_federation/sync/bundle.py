@@ -1,20 +1,21 @@
 """Release bundles: a deterministic, signed zip of one release of one city for one season.
 
 Rule header: a bundle holds exactly ``envelope.json``, ``datapackage.json`` and ``cells.csv``,
-in that order, stored with fixed timestamps, permissions and compression, so the same release
-gives the same bytes. ``envelope.json`` has the DSSE shape (``payloadType``, ``payload`` =
+in that order, stored uncompressed with fixed timestamps and permissions, so the same release
+gives the same bytes on any machine (no compressor version in the way) and the reader can rebuild
+the canonical bundle from what was signed and refuse any other bytes. ``envelope.json`` has the DSSE shape (``payloadType``, ``payload`` =
 base64 of the manifest, ``signatures`` = ``[{keyid, sig}]``); the signature is Ed25519 over the
 DSSE pre-authentication encoding. ``bundle_id = sha256(manifest bytes)``.
 
 Opening a bundle trusts nothing: the member whitelist, no folder, link, ``..``, absolute path or
-URL, a bounded decompressed size, then the envelope, then the signature against keys the reader
-chose (the ``keyid`` in the envelope is only a hint), then every member's sha256.
+URL, a bounded size per member, then the envelope (:mod:`.envelope`), then the signatures against
+keys the reader chose (each ``keyid`` must name the key that verifies it), then every member's
+sha256, then the canonical layout: ``datapackage.json`` and the zip are rebuilt from the manifest
+and the cells and must be byte-equal to what was sent.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 import json
 import stat
@@ -22,24 +23,28 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pydantic import ValidationError
 
 from datacity_federation.domain.release import Cell
 from datacity_federation.errors import ReleaseError
 from datacity_federation.sync.cells_csv import COLUMNS, read_cells, write_cells
+from datacity_federation.sync.envelope import (
+    MAX_ENVELOPE_BYTES,
+    BundleRejected,
+    ParsedEnvelope,
+    envelope_bytes,
+    pae,
+    parse_envelope,
+    verify_signatures,
+)
 from datacity_federation.sync.keys import fingerprint
 from datacity_federation.sync.manifest import (
-    FORMAT,
-    FORMAT_MAJOR,
     MEMBERS,
     PAYLOAD_TYPE,
     Action,
     Manifest,
     ReleaseScope,
     RulesRef,
-    canonical_json,
     sha256_hex,
 )
 
@@ -49,32 +54,28 @@ __all__ = [
     "BundleRejected",
     "OpenedBundle",
     "build_bundle",
+    "check_canonical",
     "check_digests",
     "datapackage",
+    "datapackage_name",
     "open_bundle",
     "pae",
+    "read_canonical_cells",
     "verify_bundle",
     "verify_envelope",
+    "zip_members",
 ]
 
 MAX_BUNDLE_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 8 * 1024 * 1024
+MAX_DATAPACKAGE_BYTES = 16 * 1024
+"""Largest ``datapackage.json`` (the canonical one is about 1.2 KB)."""
+_MEMBER_CAPS = {"envelope.json": MAX_ENVELOPE_BYTES, "datapackage.json": MAX_DATAPACKAGE_BYTES}
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-class BundleRejected(ReleaseError):
-    """A bundle failed one of the checks; ``code`` is the hub's error code for it."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        self.code = code
-        self.detail = detail
-        super().__init__(f"{code}: {detail}")
-
-
-def pae(payload_type: str, payload: bytes) -> bytes:
-    """DSSE v1 pre-authentication encoding: what is signed."""
-    t = payload_type.encode()
-    return b"DSSEv1 %d %s %d %s" % (len(t), t, len(payload), payload)
+def datapackage_name(city: str, season: str) -> str:
+    return f"datacity-release-{city}-{season}"
 
 
 def datapackage(*, name: str, cells_sha256: str) -> bytes:
@@ -104,15 +105,16 @@ def datapackage(*, name: str, cells_sha256: str) -> bytes:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 
 
-def _zip(members: Sequence[tuple[str, bytes]]) -> bytes:
+def zip_members(members: Sequence[tuple[str, bytes]]) -> bytes:
+    """The canonical zip of ``members``: in order, stored, fixed time and mode, no extra field."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.create_system = 3
             info.external_attr = (stat.S_IFREG | 0o644) << 16
-            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            zf.writestr(info, data)
     return buf.getvalue()
 
 
@@ -136,9 +138,7 @@ def build_bundle(
     if action is Action.RETRACT:
         rows = []
     cells_csv = write_cells(rows)
-    dp = datapackage(
-        name=f"datacity-release-{city}-{scope.season}", cells_sha256=sha256_hex(cells_csv)
-    )
+    dp = datapackage(name=datapackage_name(city, scope.season), cells_sha256=sha256_hex(cells_csv))
     manifest = Manifest(
         network=network,
         city=city,
@@ -150,22 +150,13 @@ def build_bundle(
         members={"cells.csv": sha256_hex(cells_csv), "datapackage.json": sha256_hex(dp)},
     )
     payload = manifest.to_bytes()
-    envelope = {
-        "payloadType": PAYLOAD_TYPE,
-        "payload": base64.b64encode(payload).decode("ascii"),
-        "signatures": [
-            {
-                "keyid": fingerprint(key.public_key()),
-                "sig": base64.b64encode(key.sign(pae(PAYLOAD_TYPE, payload))).decode("ascii"),
-            }
-        ],
-    }
+    signature = (fingerprint(key.public_key()), key.sign(pae(PAYLOAD_TYPE, payload)))
     members = [
-        ("envelope.json", canonical_json(envelope)),
+        ("envelope.json", envelope_bytes(payload, [signature])),
         ("datapackage.json", dp),
         ("cells.csv", cells_csv),
     ]
-    return _zip(members), manifest
+    return zip_members(members), manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,92 +214,42 @@ def open_bundle(
     for info in infos:
         if info.flag_bits & 0x1:
             raise BundleRejected("unsafe_member", f"member {info.filename!r} is encrypted")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise BundleRejected("bad_zip", f"member {info.filename!r}: unsupported compression")
+        if info.compress_type != zipfile.ZIP_STORED:
+            # Canonical bundles store their members: nothing is ever decompressed.
+            raise BundleRejected(
+                "non_canonical", f"member {info.filename!r} is compressed (bundles store members)"
+            )
+        cap = min(budget, _MEMBER_CAPS.get(info.filename, budget))
+        if info.file_size > cap:
+            raise BundleRejected(
+                "too_large_unzipped", f"member {info.filename!r} passes {cap} bytes"
+            )
         try:
             with zf.open(info) as fh:
-                chunk = fh.read(budget + 1)
+                chunk = fh.read(cap + 1)
         # A hostile zip raises many stdlib types (BadZipFile, NotImplementedError for an
         # unknown version, zlib.error, EOFError...): every one of them is a bad_zip.
         except Exception as exc:
             raise BundleRejected("bad_zip", f"member {info.filename!r}: {exc}") from exc
-        if len(chunk) > budget:
+        if len(chunk) > cap:
             raise BundleRejected(
-                "too_large_unzipped", f"members unzip to more than {max_unzipped} bytes"
+                "too_large_unzipped", f"member {info.filename!r} passes {cap} bytes"
             )
         budget -= len(chunk)
         out[info.filename] = chunk
     return OpenedBundle(out)
 
 
-def _envelope(opened: OpenedBundle) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """Check 2: the envelope parses, its payload type and the format's major version are ours."""
-    try:
-        env = json.loads(opened.envelope)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise BundleRejected("bad_envelope", f"envelope.json is not JSON: {exc}") from exc
-    if not isinstance(env, dict) or set(env) != {"payloadType", "payload", "signatures"}:
-        raise BundleRejected("bad_envelope", "envelope.json needs payloadType, payload, signatures")
-    if env["payloadType"] != PAYLOAD_TYPE:
-        raise BundleRejected(
-            "unsupported_payload", f"payloadType {str(env['payloadType'])[:80]!r} not supported"
-        )
-    sigs = env["signatures"]
-    if not isinstance(env["payload"], str) or not isinstance(sigs, list) or not sigs:
-        raise BundleRejected("bad_envelope", "payload must be base64 text, signatures a list")
-    try:
-        payload = base64.b64decode(env["payload"], validate=True)
-        signatures = [
-            (str(s.get("keyid", "")), base64.b64decode(s["sig"], validate=True)) for s in sigs
-        ]
-    except (binascii.Error, KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise BundleRejected("bad_envelope", f"bad base64 in the envelope: {exc}") from exc
-    try:
-        head = json.loads(payload)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise BundleRejected("bad_envelope", f"payload is not JSON: {exc}") from exc
-    if not isinstance(head, dict) or head.get("format") != FORMAT:
-        raise BundleRejected("unsupported_format", f"payload is not a {FORMAT} manifest")
-    if head.get("major") != FORMAT_MAJOR:
-        raise BundleRejected(
-            "unsupported_format",
-            f"format {FORMAT} major version {str(head.get('major'))[:10]} is not supported "
-            f"(this reader knows {FORMAT_MAJOR})",
-        )
-    return payload, signatures
-
-
 def verify_envelope(
-    opened: OpenedBundle, keys: Sequence[Ed25519PublicKey]
-) -> tuple[Manifest, str, str]:
-    """Checks 2 and 3: the envelope, then a signature by one of ``keys`` (chosen by the reader).
+    opened: OpenedBundle, keys: Mapping[str, Ed25519PublicKey]
+) -> tuple[ParsedEnvelope, str]:
+    """Checks 2 and 3: the envelope by its types, then every signature with the key its
+    ``keyid`` names among ``keys`` (fingerprint -> key, chosen by the reader).
 
-    Return the manifest, the bundle id and the fingerprint of the key that verified.
+    Return the parsed envelope and the fingerprint of the key that verified.
     """
-    payload, signatures = _envelope(opened)
-    message = pae(PAYLOAD_TYPE, payload)
-    signer: str | None = None
-    for key in keys:
-        for _hint, sig in signatures:
-            try:
-                key.verify(sig, message)
-            except InvalidSignature:
-                continue
-            signer = fingerprint(key)
-            break
-        if signer:
-            break
-    if signer is None:
-        raise BundleRejected("bad_signature", "no signature verifies with the city's active keys")
-    try:
-        manifest = Manifest.model_validate_json(payload)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise BundleRejected("bad_manifest", f"manifest {where}: {first['msg']}") from None
-    if set(manifest.members) != {"cells.csv", "datapackage.json"}:
-        raise BundleRejected("bad_manifest", "manifest must hash cells.csv and datapackage.json")
-    return manifest, sha256_hex(payload), signer
+    env = parse_envelope(opened.envelope)
+    return env, verify_signatures(env, keys)
 
 
 def check_digests(opened: OpenedBundle, manifest: Manifest) -> None:
@@ -320,6 +261,26 @@ def check_digests(opened: OpenedBundle, manifest: Manifest) -> None:
             )
 
 
+def check_canonical(opened: OpenedBundle, body: bytes, manifest: Manifest) -> None:
+    """Check 5b: ``datapackage.json`` and the zip are what the reader builds from the manifest
+    and the members: no bytes before or after, no extra field, time, order or compression."""
+    expected = datapackage(
+        name=datapackage_name(manifest.city, manifest.scope.season),
+        cells_sha256=sha256_hex(opened.members["cells.csv"]),
+    )
+    if opened.members["datapackage.json"] != expected:
+        raise BundleRejected(
+            "non_canonical",
+            "datapackage.json differs from the one built from the manifest and cells.csv",
+        )
+    if zip_members([(name, opened.members[name]) for name in MEMBERS]) != body:
+        raise BundleRejected(
+            "non_canonical",
+            "the zip is not laid out canonically (bytes around or between the members, extra "
+            "fields, comments, times, modes or order differ from the rebuilt bundle)",
+        )
+
+
 def verify_bundle(
     data: bytes, keys: Sequence[Ed25519PublicKey]
 ) -> tuple[Manifest, str, str, list[Cell]]:
@@ -328,15 +289,29 @@ def verify_bundle(
     Return the manifest, the bundle id, the verifying key's fingerprint and the cells.
     """
     opened = open_bundle(data)
-    manifest, bundle_id, signer = verify_envelope(opened, keys)
+    env, signer = verify_envelope(opened, {fingerprint(k): k for k in keys})
+    manifest = env.manifest
     check_digests(opened, manifest)
-    try:
-        cells = read_cells(opened.members["cells.csv"])
-    except ReleaseError as exc:
-        raise BundleRejected("invalid_cells", str(exc)) from exc
+    check_canonical(opened, data, manifest)
+    cells = read_canonical_cells(opened)
     for c in cells:
         if c.city != manifest.city or c.season != manifest.scope.season:
             raise BundleRejected(
                 "city_mismatch", f"row {'/'.join(c.key)} is not of {manifest.city}"
             )
-    return manifest, bundle_id, signer, cells
+    return manifest, env.bundle_id, signer, cells
+
+
+def read_canonical_cells(opened: OpenedBundle) -> list[Cell]:
+    """Check 6: ``cells.csv`` by the hub's pinned schema, and in its canonical bytes (the rows
+    written back give the very same file: sorted, exact digits, minimal quoting)."""
+    data = opened.members["cells.csv"]
+    try:
+        cells = read_cells(data)
+    except ReleaseError as exc:
+        raise BundleRejected("invalid_cells", str(exc)) from exc
+    if write_cells(cells) != data:
+        raise BundleRejected(
+            "non_canonical", "cells.csv is not in canonical form (row order, quoting, spelling)"
+        )
+    return cells

@@ -14,32 +14,30 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from pydantic import ValidationError
 
 from datacity_federation.domain.release import (
     ALL_THEMES,
-    METRIC_DIMS,
-    METRIC_UNITS,
+    MAX_FRACTION_DIGITS,
+    MAX_VALUE_DIGITS,
+    SIGNED_METRICS,
     Cell,
-    CellStatus,
-    Metric,
-    Unit,
 )
 from datacity_federation.domain.vocab import Theme
 from datacity_federation.errors import ReleaseError
 
-__all__ = ["COLUMNS", "SIGNED_METRICS", "format_decimal", "read_cells", "write_cells"]
+__all__ = ["COLUMNS", "MAX_ROWS", "SIGNED_METRICS", "format_decimal", "read_cells", "write_cells"]
 
 COLUMNS = ("city", "season", "metric", "theme", "dim", "value", "unit", "status")
 """Exactly the columns that may leave a city, in order."""
 
-SIGNED_METRICS = frozenset({Metric.KPI_IMPROVEMENT_MEAN})
-"""Metrics whose value may be negative (a pilot can move away from its target)."""
-
 _NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 20_000
+"""Rows a ``cells.csv`` may hold."""
+_MAX_TEXT = MAX_VALUE_DIGITS + 3  # sign, point and one spare: longer text is refused unparsed
 
 
 def format_decimal(value: Decimal) -> str:
@@ -48,7 +46,9 @@ def format_decimal(value: Decimal) -> str:
         raise ReleaseError(f"not a finite number: {value}")
     if value == 0:
         return "0"
-    text = format(value.normalize(), "f")
+    # format(), unlike normalize(), never rounds to the context's 28 digits: the text keeps every
+    # digit the value has.
+    text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -86,26 +86,32 @@ def read_cells(data: bytes, *, extra_themes: Sequence[str] = ()) -> list[Cell]:
         raise ReleaseError("cells.csv: NUL byte")
     themes = {t.value for t in Theme} | set(extra_themes) | {ALL_THEMES}
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise ReleaseError(f"cells.csv: malformed CSV ({exc})") from exc
-    if not rows or tuple(rows[0]) != COLUMNS:
-        raise ReleaseError(f"cells.csv: header must be exactly {','.join(COLUMNS)}")
-    if len(rows) - 1 > MAX_ROWS:
-        raise ReleaseError(f"cells.csv: more than {MAX_ROWS} rows")
     cells: list[Cell] = []
     seen: set[tuple[str, ...]] = set()
-    for line, row in enumerate(rows[1:], start=2):
-        cells.append(_row(row, line, themes))
-        key = cells[-1].key
-        if key in seen:
-            raise ReleaseError(f"cells.csv:{line}: duplicate key {'/'.join(key)}")
-        seen.add(key)
+    try:
+        # Row by row: the first bad row stops the work (no list of every row is built first).
+        for line, row in enumerate(reader, start=1):
+            if line == 1:
+                if tuple(row) != COLUMNS:
+                    raise ReleaseError(f"cells.csv: header must be exactly {','.join(COLUMNS)}")
+                continue
+            if line - 1 > MAX_ROWS:
+                raise ReleaseError(f"cells.csv: more than {MAX_ROWS} rows")
+            cells.append(_row(row, line, themes))
+            key = cells[-1].key
+            if key in seen:
+                raise ReleaseError(f"cells.csv:{line}: duplicate key {'/'.join(key)}")
+            seen.add(key)
+    except csv.Error as exc:
+        raise ReleaseError(f"cells.csv: malformed CSV ({exc})") from exc
+    if reader.line_num == 0:
+        raise ReleaseError(f"cells.csv: header must be exactly {','.join(COLUMNS)}")
     return cells
 
 
 def _row(row: list[str], line: int, themes: set[str]) -> Cell:
+    """One row, parsed by :class:`Cell` (the type is the check); the text-level rules here are the
+    ones a value cannot express: formula injection, the exact decimal spelling, the theme list."""
     where = f"cells.csv:{line}"
     if len(row) != len(COLUMNS):
         raise ReleaseError(f"{where}: expected {len(COLUMNS)} fields, got {len(row)}")
@@ -113,43 +119,28 @@ def _row(row: list[str], line: int, themes: set[str]) -> Cell:
     for name, text in zip(COLUMNS, row, strict=True):
         if text.startswith(_FORMULA) and not (name == "value" and _NUMBER.match(text)):
             raise ReleaseError(f"{where}: {name}: starts with {text[:1]!r} (formula injection)")
-    for name, text in (("city", city), ("season", season)):
-        if not _SLUG.match(text):
-            raise ReleaseError(f"{where}: {name}: not an identifier: {text[:40]!r}")
-    try:
-        m = Metric(metric)
-    except ValueError:
-        raise ReleaseError(f"{where}: metric: unknown metric {metric[:40]!r}") from None
+    if value and (len(value) > _MAX_TEXT or not _NUMBER.match(value)):
+        raise ReleaseError(
+            f"{where}: value: not an exact decimal of at most {MAX_VALUE_DIGITS} digits "
+            f"({MAX_FRACTION_DIGITS} after the point): {value[:40]!r}"
+        )
     if theme not in themes:
         raise ReleaseError(f"{where}: theme: unknown theme {theme[:40]!r}")
-    if dim and dim not in METRIC_DIMS.get(m, frozenset()):
-        raise ReleaseError(f"{where}: dim: {dim[:40]!r} is not a dimension of {m}")
     try:
-        u = Unit(unit)
-    except ValueError:
-        raise ReleaseError(f"{where}: unit: unknown unit {unit[:40]!r}") from None
-    if u is not METRIC_UNITS[m]:
-        raise ReleaseError(f"{where}: unit: {m} is measured in {METRIC_UNITS[m]}")
-    try:
-        st = CellStatus(status)
-    except ValueError:
-        raise ReleaseError(f"{where}: status: unknown status {status[:10]!r}") from None
-    number: Decimal | None = None
-    if value:
-        if not _NUMBER.match(value):
-            raise ReleaseError(f"{where}: value: not an exact decimal: {value[:40]!r}")
-        try:
-            number = Decimal(value)
-        except InvalidOperation:  # pragma: no cover - the pattern already excludes it
-            raise ReleaseError(f"{where}: value: not a number") from None
-        if number < 0 and m not in SIGNED_METRICS:
-            raise ReleaseError(f"{where}: value: negative {m}")
-        if u is Unit.COUNT and number != number.to_integral_value():
-            raise ReleaseError(f"{where}: value: a count must be a whole number")
-    if st is CellStatus.FREE and number is None:
-        raise ReleaseError(f"{where}: value: a published cell (F) needs a value")
-    if st is not CellStatus.FREE and number is not None:
-        raise ReleaseError(f"{where}: value: a suppressed cell ({st}) must not carry a value")
-    return Cell(
-        city=city, season=season, metric=m, theme=theme, dim=dim, value=number, unit=u, status=st
-    )
+        return Cell(
+            city=city,
+            season=season,
+            metric=metric,
+            theme=theme,
+            dim=dim,
+            value=Decimal(value) if value else None,
+            unit=unit,
+            status=status,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "row"
+        msg = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "enum":
+            msg = f"unknown {field} {str(first['input'])[:40]!r}"
+        raise ReleaseError(f"{where}: {field}: {msg}") from None

@@ -1,8 +1,9 @@
 """The city-side HTTP client of the hub (httpx): push, head, feed, bundle download.
 
 Rule header: pushing is idempotent (the hub answers 200 to a bundle it already has), so network
-faults and 5xx answers are retried with exponential backoff; a 409 is returned to the caller
-with the hub's head (the caller rebuilds on it); any other 4xx raises
+faults and 5xx answers are retried with exponential backoff, a 429 after the hub's
+``Retry-After`` (at most :data:`MAX_RETRY_AFTER` seconds); a 409 is returned to the caller with
+the hub's head (the caller rebuilds on it); any other 4xx raises
 :class:`~datacity_federation.errors.HubRejected` with the hub's code and reason. The transport is
 injectable (``httpx.MockTransport`` in tests).
 """
@@ -17,7 +18,10 @@ import httpx
 
 from datacity_federation.errors import HubRejected
 
-__all__ = ["HubClient", "HubUnreachable", "PushOutcome"]
+__all__ = ["MAX_RETRY_AFTER", "HubClient", "HubUnreachable", "PushOutcome"]
+
+MAX_RETRY_AFTER = 30.0
+"""Longest wait the client accepts from a 429's ``Retry-After`` before trying again."""
 
 
 class HubUnreachable(HubRejected):
@@ -71,9 +75,13 @@ class HubClient:
 
     def _send(self, method: str, url: str, **kw: Any) -> httpx.Response:
         last = ""
+        wait: float | None = None
         for attempt in range(self._retries + 1):
             if attempt:
-                time.sleep(min(self._backoff * 2 ** (attempt - 1), 5.0))
+                time.sleep(
+                    wait if wait is not None else min(self._backoff * 2 ** (attempt - 1), 5.0)
+                )
+            wait = None
             try:
                 response = self._http.request(method, url, **kw)
             except httpx.TransportError as exc:
@@ -81,6 +89,9 @@ class HubClient:
                 continue
             if response.status_code >= 500:
                 last = f"HTTP {response.status_code}"
+                continue
+            if response.status_code == 429 and attempt < self._retries:
+                wait = _retry_after(response)
                 continue
             return response
         raise HubUnreachable(
@@ -144,6 +155,12 @@ class HubClient:
         if r.status_code != 200:
             raise self._error(r)
         return r.content
+
+
+def _retry_after(r: httpx.Response) -> float:
+    text = r.headers.get("retry-after", "1")
+    seconds = float(text) if text.isascii() and text.isdigit() else 1.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 def _is_json(r: httpx.Response) -> bool:

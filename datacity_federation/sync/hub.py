@@ -1,8 +1,10 @@
 """The federation hub: a FastAPI app over its own store (:mod:`.hub_store`).
 
 Rule header: every answer to bad input is a JSON ``{"error": code, "detail": text}`` with a 4xx
-status, never a 500; the body of a push is read with a cap before anything else; the nine checks
-and the single write transaction live in :mod:`.hub_ingest`. API under ``/api/v1``:
+status, never a 500; path and query parameters are typed (FastAPI validates them: 422); a push
+spends its token's rate allowance (429 with ``Retry-After``, :mod:`.hub_limits`) and its body is
+read with a cap before anything else; the nine checks and the single write transaction live in
+:mod:`.hub_ingest`. API under ``/api/v1``:
 
 - ``POST /api/v1/cities/{city}/bundles``  push a bundle (zip body, ``Authorization: Bearer``)
 - ``GET  /api/v1/cities/{city}/head``     the city's last ``seq`` and ``bundle_id``
@@ -16,10 +18,9 @@ and the single write transaction live in :mod:`.hub_ingest`. API under ``/api/v1
 from __future__ import annotations
 
 import os
-import re
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
@@ -31,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from datacity_federation.errors import HubRejected
 from datacity_federation.sync.bundle import MAX_BUNDLE_BYTES
 from datacity_federation.sync.hub_ingest import HubConflict, ingest, init_hub
+from datacity_federation.sync.hub_limits import DEFAULT_BURST, DEFAULT_RATE, RateLimiter
 from datacity_federation.sync.hub_ops import configure_access_log, install_operations
 from datacity_federation.sync.hub_store import (
     HubBundle,
@@ -39,12 +41,19 @@ from datacity_federation.sync.hub_store import (
     hub_engine,
 )
 
-__all__ = ["DB_ENV", "MAX_ENV", "app_from_env", "create_app"]
+__all__ = ["BURST_ENV", "DB_ENV", "MAX_ENV", "RATE_ENV", "app_from_env", "create_app"]
 
 DB_ENV = "DATACITY_HUB_DB"
 MAX_ENV = "DATACITY_HUB_MAX_BYTES"
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-_SHA = re.compile(r"^[0-9a-f]{64}$")
+RATE_ENV = "DATACITY_HUB_RATE"
+BURST_ENV = "DATACITY_HUB_BURST"
+
+CityId = Annotated[
+    str, Path(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=64, description="City id.")
+]
+BundleId = Annotated[
+    str, Path(pattern=r"^[0-9a-f]{64}$", description="sha256 of the bundle's manifest.")
+]
 _ZIP_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -91,7 +100,7 @@ class Feed(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 411, 413, 415, 422)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 411, 413, 415, 422, 429)
 }
 
 
@@ -108,7 +117,7 @@ def _bearer(request: Request) -> str | None:
 async def _read_capped(request: Request, limit: int) -> bytes | None:
     """The body, or ``None`` as soon as it passes ``limit`` bytes (never buffered further)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         return None
     chunks: list[bytes] = []
     size = 0
@@ -120,20 +129,19 @@ async def _read_capped(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _cursor(text: str | None) -> int:
-    if text is None or text == "":
-        return 0
-    if not text.isdigit() or len(text) > 18:
-        raise HubRejected(400, "bad_cursor", "after must be a cursor returned by the feed")
-    return int(text)
-
-
 def create_app(
-    engine: Engine | str, *, network: str | None = None, max_bytes: int = MAX_BUNDLE_BYTES
+    engine: Engine | str,
+    *,
+    network: str | None = None,
+    max_bytes: int = MAX_BUNDLE_BYTES,
+    rate: float = DEFAULT_RATE,
+    burst: int = DEFAULT_BURST,
 ) -> FastAPI:
-    """The hub app on ``engine`` (or a database URL), for ``network`` (recorded on first use)."""
+    """The hub app on ``engine`` (or a database URL), for ``network`` (recorded on first use);
+    each token may push ``burst`` bundles at once and ``rate`` per second after that."""
     eng = hub_engine(engine) if isinstance(engine, str) else engine
     served = init_hub(eng, network)
+    limiter = RateLimiter(rate, burst)
     app = FastAPI(
         title="datacity federation hub",
         version="1",
@@ -172,14 +180,25 @@ def create_app(
         openapi_extra=_ZIP_BODY,
         summary="Push a signed release bundle",
     )
-    async def push(city: str, request: Request) -> JSONResponse:
-        if not _SLUG.match(city):
-            raise HubRejected(404, "unknown_city", "not a city id")
+    async def push(city: CityId, request: Request) -> JSONResponse:
+        token = _bearer(request)
+        if token is None:
+            raise HubRejected(401, "unauthorized", "missing or unknown bearer token")
+        wait = limiter.take(token)
+        if wait:
+            limited = _error(
+                429,
+                "rate_limited",
+                f"this token may push {burst} bundles at once and {rate:g} per second; "
+                f"retry in {wait} s",
+            )
+            limited.headers["Retry-After"] = str(wait)
+            return limited
         body = await _read_capped(request, max_bytes)
         if body is None:
             raise HubRejected(413, "body_too_large", f"the body passes {max_bytes} bytes")
         got = await run_in_threadpool(
-            ingest, eng, city=city, token=_bearer(request), body=body, max_bytes=max_bytes
+            ingest, eng, city=city, token=token, body=body, max_bytes=max_bytes
         )
         answer = PushAnswer(
             bundle_id=got.bundle_id,
@@ -192,9 +211,9 @@ def create_app(
         return JSONResponse(answer.model_dump(), status_code=got.status)
 
     @app.get("/api/v1/cities/{city}/head", response_model=Head, responses=ERRORS)
-    def head(city: str) -> Head:
+    def head(city: CityId) -> Head:
         with Session(eng) as s:
-            if not _SLUG.match(city) or s.get(HubCity, city) is None:
+            if s.get(HubCity, city) is None:
                 raise HubRejected(404, "unknown_city", "no such city")
             last = s.exec(
                 select(HubBundle)
@@ -208,10 +227,16 @@ def create_app(
 
     @app.get("/api/v1/feed", response_model=Feed, responses=ERRORS)
     def feed(
-        after: Annotated[str | None, Query(max_length=40)] = None,
+        after: Annotated[
+            str,
+            Query(
+                pattern=r"^[0-9]{0,18}$",
+                description="A cursor the feed returned (empty or left out: the start).",
+            ),
+        ] = "",
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> Feed:
-        page = feed_page(eng, after=_cursor(after), limit=limit)
+        page = feed_page(eng, after=int(after or 0), limit=limit)
         return Feed(
             items=[
                 FeedItem(
@@ -233,9 +258,7 @@ def create_app(
         responses={200: {"content": {"application/zip": {}}}, **ERRORS},
         response_class=Response,
     )
-    def bundle(bundle_id: str) -> Response:
-        if not _SHA.match(bundle_id):
-            raise HubRejected(404, "unknown_bundle", "not a bundle id")
+    def bundle(bundle_id: BundleId) -> Response:
         with Session(eng) as s:
             row = s.get(HubBundle, bundle_id)
         if row is None:
@@ -255,4 +278,6 @@ def app_from_env() -> FastAPI:
     configure_access_log()
     url = os.environ.get(DB_ENV, "hub.db")
     limit = int(os.environ.get(MAX_ENV, str(MAX_BUNDLE_BYTES)))
-    return create_app(url, max_bytes=limit)
+    rate = float(os.environ.get(RATE_ENV, str(DEFAULT_RATE)))
+    burst = int(os.environ.get(BURST_ENV, str(DEFAULT_BURST)))
+    return create_app(url, max_bytes=limit, rate=rate, burst=burst)

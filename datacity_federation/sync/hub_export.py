@@ -4,8 +4,9 @@ Rule header: every cell a hub stores comes from a bundle its city signed, so the
 the hub. An export is a plain folder::
 
     DIR/manifest.json                     format, network, the feed in order, every file's sha256
-    DIR/cities.json                       the registry: cities and their public keys
-                                          (token hashes only when asked for)
+    DIR/cities.json                       the registry: cities, their public keys and the
+                                          audit of their credentials (token hashes only
+                                          when asked for)
     DIR/bundles/<city>/<seq>-<id>.zip     every stored bundle, its original bytes
 
 ``manifest.json`` is written last, so a folder without it is an unfinished export; exporting into
@@ -39,6 +40,7 @@ from sqlmodel import Session, func, select
 from datacity_federation.errors import DatacityError, HubRejected, ReleaseError
 from datacity_federation.sync.hub_ingest import hash_token, ingest, init_hub
 from datacity_federation.sync.hub_store import (
+    HubAudit,
     HubBundle,
     HubCell,
     HubCity,
@@ -112,6 +114,7 @@ def export_hub(engine: Engine, out_dir: Path, *, token_hashes: bool = False) -> 
             feed = list(s.exec(select(HubFeed).order_by(HubFeed.cursor)))  # type: ignore[arg-type]
             cities = list(s.exec(select(HubCity).order_by(HubCity.city)))
             keys = list(s.exec(select(HubKey).order_by(HubKey.city, HubKey.added_at)))  # type: ignore[arg-type]
+            audit = list(s.exec(select(HubAudit).order_by(HubAudit.id)))  # type: ignore[arg-type]
     except SQLAlchemyError as exc:
         raise DatacityError(
             f"cannot read a hub in this database ({type(exc).__name__}): nothing to export"
@@ -138,6 +141,11 @@ def export_hub(engine: Engine, out_dir: Path, *, token_hashes: bool = False) -> 
                 }
                 for k in keys
                 if k.city == c.city
+            ],
+            "audit": [
+                {"id": a.id, "at": _iso(a.at), "action": a.action, "detail": a.detail}
+                for a in audit
+                if a.city == c.city
             ],
         }
         for c in cities
@@ -345,7 +353,8 @@ def _register(engine: Engine, registry: list[dict[str, Any]]) -> None:
 
 
 def _restore(engine: Engine, export: Export, report: RebuildReport) -> None:
-    """Put back the recorded times, key states and token hashes (or new tokens)."""
+    """Put back the recorded times, key states, credential audit and token hashes (or new
+    tokens)."""
     times: Mapping[str, dict[str, Any]] = {e["bundle_id"]: e for e in export.feed}
     bundle_t = HubBundle.__table__  # type: ignore[attr-defined]
     feed_t = HubFeed.__table__  # type: ignore[attr-defined]
@@ -381,6 +390,17 @@ def _restore(engine: Engine, export: Export, report: RebuildReport) -> None:
                 token_hash = hash_token(token)
             s.execute(
                 update(HubCity).where(HubCity.city == c["city"]).values(token_hash=token_hash)
+            )
+        audit = sorted((a["id"], c["city"], a) for c in export.registry for a in c.get("audit", []))
+        for audit_id, city, a in audit:
+            s.add(
+                HubAudit(
+                    id=audit_id,
+                    at=_time(a["at"]),
+                    city=city,
+                    action=str(a["action"]),
+                    detail=str(a.get("detail", "")),
+                )
             )
         s.commit()
 

@@ -1,23 +1,24 @@
 """The hub's write side: register cities and keys, and ingest a pushed bundle (the nine checks).
 
-Rule header (the rule book, section 4): checks run in this order and nothing is written before
-all pass: 1 body size and safe unzip; 2 envelope, payload type, format major version; 3 signature
-against the keys registered for the city in the URL (the envelope's key id is a hint, never
-trusted); 4 URL city = token city = manifest city = every row's city, and the network is the
-hub's; 5 member hashes; 6 ``cells.csv`` against the hub's own pinned schema; 7 the rules that need
-no record; 8 sequence (a known ``bundle_id`` is a no-op 200; else ``seq`` = head + 1 and ``prev`` =
-head, or 409 with the head); 9 one transaction that stores the bundle, replaces (or tombstones)
-the city-season's cells and appends to the feed. The transaction takes the feed counter's row
-lock first, so concurrent ingests (threads, processes, workers on one PostgreSQL) serialize and
-the unique ``(city, seq)`` is only a backstop.
+Rule header (the rule book, section 4): the work done before trust is bounded: the token and
+the URL city are settled first (401, 403) with one indexed query, before any unzip or signature;
+then the checks run in this order and nothing is written before all pass: 1 body size and safe
+unzip; 2 envelope and manifest by their types, payload type, format major version; 3 signatures
+(at most one per active key of the URL city; each ``keyid`` must name the active key that
+verifies it); 4 URL city = token city = manifest city, and the network is the hub's; 5 member
+hashes, then the canonical layout (``datapackage.json`` and the zip rebuilt from the manifest
+and members must equal the bytes sent); 6 ``cells.csv`` against the hub's own pinned schema,
+every row of the URL city and the scope's season; 7 the rules that need no record; 8 sequence
+(a known ``bundle_id`` is a no-op 200; else ``seq`` = head + 1 and ``prev`` = head, or 409 with
+the head); 9 one transaction that stores the bundle, replaces (or tombstones: only a season
+released and not yet retracted) the city-season's cells and appends to the feed. The
+transaction takes the feed counter's row lock first, so concurrent ingests (threads, processes,
+workers on one PostgreSQL) serialize and the unique ``(city, seq)`` is only a backstop.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import secrets
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -27,16 +28,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from datacity_federation.domain.release import Cell
-from datacity_federation.errors import DatacityError, HubRejected, ReleaseError
+from datacity_federation.errors import DatacityError, HubRejected
 from datacity_federation.privacy.rules import PROFILE_VERSIONS, published_problems
 from datacity_federation.sync.bundle import (
     MAX_BUNDLE_BYTES,
     BundleRejected,
+    check_canonical,
     check_digests,
     open_bundle,
+    read_canonical_cells,
     verify_envelope,
 )
-from datacity_federation.sync.cells_csv import format_decimal, read_cells
+from datacity_federation.sync.cells_csv import format_decimal
+from datacity_federation.sync.envelope import MAX_SIGNATURES
+from datacity_federation.sync.hub_admin import audit, hash_token, new_token
 from datacity_federation.sync.hub_store import (
     HubBundle,
     HubCell,
@@ -71,7 +76,7 @@ STATUS = {
     "rule_violation": 422,
     "unknown_profile": 422,
 }
-MAX_ACTIVE_KEYS = 2
+MAX_ACTIVE_KEYS = MAX_SIGNATURES
 HUB_CELL = HubCell.__table__  # type: ignore[attr-defined]
 
 
@@ -93,10 +98,6 @@ class Accepted:
     seq: int
     season: str
     action: str
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _reject(exc: BundleRejected) -> HubRejected:
@@ -130,7 +131,7 @@ def hub_network(engine: Engine) -> str:
 
 def add_city(engine: Engine, *, city: str, public_key: Ed25519PublicKey) -> str:
     """Register ``city`` with its first key; return its bearer token (only its hash is kept)."""
-    token = "dch_" + secrets.token_urlsafe(32)
+    token = new_token()
     with Session(engine) as s:
         if s.get(HubCity, city) is not None:
             raise DatacityError(f"city {city!r} is already registered (use rotate-key)")
@@ -144,6 +145,7 @@ def add_city(engine: Engine, *, city: str, public_key: Ed25519PublicKey) -> str:
                 fingerprint=fp, city=city, public_key=public_key_hex(public_key), added_at=now_utc()
             )
         )
+        audit(s, city=city, action="city_added", detail=fp)
         s.commit()
     return token
 
@@ -167,6 +169,7 @@ def rotate_key(engine: Engine, *, city: str, public_key: Ed25519PublicKey) -> st
                 fingerprint=fp, city=city, public_key=public_key_hex(public_key), added_at=now_utc()
             )
         )
+        audit(s, city=city, action="key_added", detail=fp)
         s.commit()
         return fp
 
@@ -180,15 +183,8 @@ def revoke_key(engine: Engine, *, city: str, key_fingerprint: str) -> None:
         key.active = False
         key.revoked_at = now_utc()
         s.add(key)
+        audit(s, city=city, action="key_revoked", detail=key_fingerprint)
         s.commit()
-
-
-def _row_cities(data: bytes) -> set[str]:
-    try:
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-    except (UnicodeDecodeError, csv.Error):
-        return set()  # check 6 names the problem
-    return {r[0] for r in rows[1:] if r}
 
 
 def _head(s: Session, city: str) -> tuple[int, str | None]:
@@ -251,28 +247,24 @@ def ingest(
         )
         if token_city is None:
             raise HubRejected(401, "unauthorized", "missing or unknown bearer token")
-        if s.get(HubCity, city) is None:
-            raise HubRejected(404, "unknown_city", f"no city {city[:64]!r} is registered")
-        active = list(s.exec(select(HubKey).where(HubKey.city == city, HubKey.active == True)))  # noqa: E712
-        keys = [public_key_from_hex(k.public_key) for k in active]
+        if token_city != city:
+            # Settled before any unzip or signature work: a token pushes for its own city only.
+            raise HubRejected(403, "city_mismatch", f"this token is not {city[:64]!r}'s (URL city)")
+        active = s.exec(select(HubKey).where(HubKey.city == city, HubKey.active == True)).all()  # noqa: E712
+        keys = {k.fingerprint: public_key_from_hex(k.public_key) for k in active}
         meta = s.get(HubMeta, "network")
         network = meta.value if meta is not None else ""
     try:
         opened = open_bundle(body, max_bytes=max_bytes)  # 1
-        manifest, bundle_id, signer = verify_envelope(opened, keys)  # 2, 3
+        env, signer = verify_envelope(opened, keys)  # 2, 3
     except BundleRejected as exc:
         raise _reject(exc) from None
+    manifest, bundle_id = env.manifest, env.bundle_id
     # 4: one city everywhere, the hub's network
-    if not (city == token_city == manifest.city):
+    if manifest.city != city:
         raise HubRejected(
-            403,
-            "city_mismatch",
-            f"URL city {city!r}, token city {token_city!r} and manifest city "
-            f"{manifest.city!r} must be one",
+            403, "city_mismatch", f"manifest city {manifest.city!r} is not the URL city {city!r}"
         )
-    others = _row_cities(opened.members["cells.csv"]) - {city}
-    if others:
-        raise HubRejected(403, "city_mismatch", f"rows of another city: {sorted(others)[0][:64]!r}")
     if manifest.network != network:
         raise HubRejected(
             400,
@@ -281,13 +273,13 @@ def ingest(
         )
     try:
         check_digests(opened, manifest)  # 5
+        check_canonical(opened, body, manifest)
+        cells = read_canonical_cells(opened)  # 6
     except BundleRejected as exc:
         raise _reject(exc) from None
-    try:
-        cells = read_cells(opened.members["cells.csv"])  # 6
-    except ReleaseError as exc:
-        raise HubRejected(422, "invalid_cells", str(exc)) from None
     for c in cells:
+        if c.city != city:
+            raise HubRejected(403, "city_mismatch", f"rows of another city: {c.city!r}")
         if c.season != manifest.scope.season:
             raise HubRejected(
                 422,
@@ -335,6 +327,14 @@ def _store(
                 return known
             at = now_utc()
             scope = manifest.scope
+            season = s.get(HubSeason, (manifest.city, scope.season))
+            if manifest.action is Action.RETRACT and (season is None or season.retracted):
+                raise HubRejected(
+                    422,
+                    "bad_retraction",
+                    f"season {scope.season!r} of {manifest.city} "
+                    + ("is already retracted" if season else "was never released"),
+                )
             s.add(
                 HubBundle(
                     bundle_id=bundle_id,
@@ -350,7 +350,6 @@ def _store(
                     data=body,
                 )
             )
-            season = s.get(HubSeason, (manifest.city, scope.season))
             if season is None:
                 season = HubSeason(
                     city=manifest.city,

@@ -34,6 +34,7 @@ __all__ = [
     "CityCoverage",
     "FeedEntry",
     "FeedPage",
+    "HubAudit",
     "HubBundle",
     "HubCell",
     "HubCity",
@@ -132,6 +133,19 @@ class HubCell(HubTable, table=True):
     unit: str
     status: str
     bundle_id: str
+
+
+class HubAudit(HubTable, table=True):
+    """Who changed a city's credentials, and when (tokens and keys; never a token itself)."""
+
+    __tablename__ = "hub_audit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    city: str = Field(index=True, max_length=64)
+    action: str = Field(max_length=32)
+    """``city_added``, ``key_added``, ``key_revoked``, ``token_rotated``, ``token_revoked``."""
+    detail: str = Field(default="", max_length=200)
+    """The key fingerprint, when a key changed."""
 
 
 class HubFeed(HubTable, table=True):

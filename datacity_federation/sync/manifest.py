@@ -14,15 +14,16 @@ import hashlib
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from datacity_federation.domain.base import DomainModel, Slug
 
 __all__ = [
     "FORMAT",
     "FORMAT_MAJOR",
+    "MAX_SEQ",
     "MEMBERS",
     "PAYLOAD_TYPE",
     "Action",
@@ -40,6 +41,9 @@ MEMBERS = ("envelope.json", "datapackage.json", "cells.csv")
 """The only members a bundle may hold, in their fixed order."""
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+MAX_SEQ = 2**31 - 1
+"""The largest ``seq`` (and season number, profile version): what a 32-bit database integer holds."""
+Seq = Annotated[int, Field(ge=1, le=MAX_SEQ)]
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -61,7 +65,7 @@ class ReleaseScope(DomainModel):
 
     season: Slug
     """The season id within its city."""
-    season_number: Annotated[int, Field(ge=1)]
+    season_number: Seq
     """The season's number in the city's history."""
     start: date
     """First day of the season."""
@@ -70,28 +74,40 @@ class ReleaseScope(DomainModel):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     """ISO 4217 code of every money cell."""
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end < self.start:
+            raise ValueError("the scope ends before it starts")
+        return self
+
 
 class RulesRef(DomainModel):
     """The disclosure profile a release was built under."""
 
     profile: Slug
-    version: Annotated[int, Field(ge=1)]
+    version: Seq
 
 
 class Manifest(DomainModel):
     """The signed payload of a bundle."""
 
     format: Literal["datacity-release"] = "datacity-release"
-    major: int = FORMAT_MAJOR
+    major: Literal[1] = 1
     network: Slug
     city: Slug
-    seq: Annotated[int, Field(ge=1)]
+    seq: Seq
     prev: Sha256 | None
     scope: ReleaseScope
     action: Action
     rules: RulesRef
-    members: dict[str, Sha256]
+    members: dict[Literal["cells.csv", "datapackage.json"], Sha256]
     """sha256 of every member but the envelope: ``datapackage.json`` and ``cells.csv``."""
+
+    @model_validator(mode="after")
+    def _both_members(self) -> Self:
+        if set(self.members) != {"cells.csv", "datapackage.json"}:
+            raise ValueError("the manifest hashes cells.csv and datapackage.json, both")
+        return self
 
     def to_bytes(self) -> bytes:
         return canonical_json(self.model_dump(mode="json"))

@@ -41,15 +41,27 @@ def _wait(port: int, timeout: float = 20.0) -> None:
 
 @contextmanager
 def hub_in_thread(
-    db_url: str, *, network: str = "c40-datacity", port: int | None = None
+    db_url: str,
+    *,
+    network: str = "c40-datacity",
+    port: int | None = None,
+    rate: float | None = None,
+    burst: int | None = None,
 ) -> Iterator[str]:
-    """Serve the hub on ``db_url`` with uvicorn in a thread; yield its base URL."""
+    """Serve the hub on ``db_url`` with uvicorn in a thread; yield its base URL. ``rate`` and
+    ``burst`` set the per-token push limit (default: the hub's)."""
     import uvicorn
 
     from datacity_federation.sync.hub import create_app
+    from datacity_federation.sync.hub_limits import DEFAULT_BURST, DEFAULT_RATE
 
     port = port or free_port()
-    app = create_app(db_url, network=network)
+    app = create_app(
+        db_url,
+        network=network,
+        rate=DEFAULT_RATE if rate is None else rate,
+        burst=DEFAULT_BURST if burst is None else burst,
+    )
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off")
     )
@@ -77,6 +89,8 @@ class HubProcess:
     """A file that receives the server's stderr (its JSON access log), appended to."""
     env: dict[str, str] | None = None
     process: subprocess.Popen[bytes] | None = None
+    limits: tuple[float, int] | None = None
+    """``(rate, burst)`` of the per-token push limit (default: the hub's)."""
 
     @property
     def url(self) -> str:
@@ -99,6 +113,8 @@ class HubProcess:
             self.network,
             *self.args,
         ]
+        if self.limits is not None:
+            cmd += ["--rate", str(self.limits[0]), "--burst", str(self.limits[1])]
         stderr = self.log.open("ab") if self.log is not None else subprocess.DEVNULL
         try:
             self.process = subprocess.Popen(
@@ -111,7 +127,8 @@ class HubProcess:
             if self.log is not None:
                 stderr.close()  # type: ignore[union-attr]
         try:
-            _wait(self.port, timeout=60.0)  # several workers on a busy machine start slowly
+            # Several workers on a busy machine start slowly (each imports the whole stack).
+            _wait(self.port, timeout=max(60.0, 30.0 * self.workers))
         except RuntimeError:
             self.stop()
             raise
@@ -135,8 +152,9 @@ def hub_process(
     args: tuple[str, ...] = (),
     log: Path | None = None,
     env: dict[str, str] | None = None,
+    limits: tuple[float, int] | None = None,
 ) -> Iterator[HubProcess]:
-    hub = HubProcess(db_url, free_port(), workers, args=args, log=log, env=env)
+    hub = HubProcess(db_url, free_port(), workers, args=args, log=log, env=env, limits=limits)
     hub.start()
     try:
         yield hub

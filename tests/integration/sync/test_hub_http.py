@@ -88,10 +88,22 @@ def test_hub_http_feed_pages_with_an_opaque_cursor(served: tuple[str, dict[str, 
             413,
             "body_too_large",
         ),
-        ("POST", "/api/v1/cities/NOT A CITY/bundles", {"content": b"x"}, 404, "unknown_city"),
-        ("GET", "/api/v1/bundles/nothex", {}, 404, "unknown_bundle"),
+        ("POST", "/api/v1/cities/NOT A CITY/bundles", {"content": b"x"}, 422, "invalid_request"),
+        (
+            "POST",
+            "/api/v1/cities/" + "a" * 65 + "/bundles",
+            {"content": b"x"},
+            422,
+            "invalid_request",
+        ),
+        ("GET", "/api/v1/bundles/nothex", {}, 422, "invalid_request"),
         ("GET", "/api/v1/bundles/" + "0" * 64, {}, 404, "unknown_bundle"),
-        ("GET", "/api/v1/feed?after=-1", {}, 400, "bad_cursor"),
+        ("GET", "/api/v1/feed?after=-1", {}, 422, "invalid_request"),
+        ("GET", "/api/v1/feed?after=%C2%B2", {}, 422, "invalid_request"),
+        ("GET", "/api/v1/feed?after=%D9%A1%D9%A2", {}, 422, "invalid_request"),
+        ("GET", "/api/v1/feed?after=99999999999999999999", {}, 422, "invalid_request"),
+        ("GET", "/api/v1/feed?limit=%C2%B2", {}, 422, "invalid_request"),
+        ("GET", "/api/v1/cities/Paris%C2%B2/head", {}, 422, "invalid_request"),
         ("GET", "/api/v1/feed?limit=0", {}, 422, "invalid_request"),
         ("GET", "/api/v1/cities/nowhere/head", {}, 404, "unknown_city"),
         ("GET", "/api/v1/nothing", {}, 404, "not_found"),
@@ -111,6 +123,13 @@ def test_hub_http_errors_are_json_4xx(
     assert r.status_code == status
     assert r.json()["error"] == error
     assert set(r.json()) >= {"error", "detail"}
+
+
+def test_hub_http_feed_after_empty_reads_from_the_start(
+    served: tuple[str, dict[str, str]],
+) -> None:
+    base, _ = served
+    assert httpx.get(base + "/api/v1/feed?after=").json() == httpx.get(base + "/api/v1/feed").json()
 
 
 def test_hub_http_openapi_is_published(served: tuple[str, dict[str, str]]) -> None:

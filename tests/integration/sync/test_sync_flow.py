@@ -229,7 +229,9 @@ def test_sync_killed_between_build_and_ack_loses_and_duplicates_nothing(
         )
         assert done.returncode == 0, done.stderr
         assert "built" not in done.stdout
-        assert done.stdout.count("pushed") == 3
+        # After the kill the hub's head tells the next sync what it already holds: seq 1 is
+        # acknowledged without a second upload.
+        assert done.stdout.count("pushed") == (3 if when == "before" else 2)
     assert _feed(url) == [("paris", 1), ("paris", 2), ("paris", 3)]
 
 
@@ -293,9 +295,7 @@ def test_sync_pull_reports_a_bundle_signed_by_an_unknown_key(
         with HubClient(base) as client:
             report = pull_feed(client=client, keys_dir=wrong, out_dir=tmp_path / "pulled")
     assert report.verified == []
-    assert [why for _, why in report.failed] == [
-        "bad_signature: no signature verifies with the city's active keys"
-    ] * 3
+    assert [why.split(" sha256:")[0] for _, why in report.failed] == ["bad_signature: keyid"] * 3
 
 
 def test_sync_retraction_tombstones_the_season_and_stays_retracted(
