@@ -164,6 +164,19 @@ def _push_sample_season(shell: Shell, token: str, seasons: int) -> None:
         assert r.status_code == 201, r.text
 
 
+def _auth_status(shell: Shell, token: str) -> int:
+    """The status of a push of a body that is no bundle: 401 when the token is refused (the
+    token is settled before anything else), another refusal when it is accepted."""
+    base = f"http://127.0.0.1:{shell.env['HUB_PORT']}"
+    r = httpx.post(
+        f"{base}/api/v1/cities/paris/bundles",
+        content=b"not a bundle",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+    return r.status_code
+
+
 def test_deploy_guide_runs_as_written(pg_server: PostgresServer, shell: Shell) -> None:
     port = free_port()
     guide = _guide(pg_server, shell.cwd, port)
@@ -192,6 +205,14 @@ def test_deploy_guide_runs_as_written(pg_server: PostgresServer, shell: Shell) -
             assert "replayed 3 bundle(s)" in out
             assert _rows(shell.env["RESTORE_DB"]) == _rows(shell.env["DATACITY_HUB_DB"])
             assert (shell.cwd / "new-tokens.txt").stat().st_mode & 0o777 == 0o600
+        if line.startswith("datacity hub rotate-token"):
+            new = out.rsplit(": ", 1)[1].strip()
+            assert new and new != token
+            assert _auth_status(shell, token) == 401  # the old token stops at once
+            assert _auth_status(shell, new) != 401  # the new one is accepted (the body is not)
+            token = new
+        if line.startswith("datacity hub revoke-token"):
+            assert _auth_status(shell, token) == 401
         if line.startswith("datacity hub mirror"):
             assert "3 new bundle(s)" in out
         if "metrics" in line:
@@ -204,7 +225,10 @@ def test_deploy_guide_runs_as_written(pg_server: PostgresServer, shell: Shell) -
         for x in (shell.cwd / "serve.log").read_text().splitlines()
         if x.startswith("{")
     ]
-    assert {x["outcome"] for x in log if x["route"].endswith("/bundles")} == {"stored"}
+    pushes = [x["outcome"] for x in log if x["route"].endswith("/bundles")]
+    assert pushes.count("stored") == 3
+    # The token checks of section 7: refused tokens, and the accepted one's non-bundle body.
+    assert set(pushes) == {"stored", "unauthorized", "bad_zip"}
 
 
 def _unit(guide: str, index: int) -> dict[str, list[str]]:
