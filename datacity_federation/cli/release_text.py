@@ -10,7 +10,7 @@ from datacity_federation.domain.vocab import N_, OUTCOME_LABELS, PHASE_LABELS, T
 from datacity_federation.i18n import Translator
 from datacity_federation.privacy.tables import Release
 
-__all__ = ["METRICS", "REASONS", "summary_lines"]
+__all__ = ["METRICS", "REASONS", "reason_values", "summary_lines", "where_text"]
 
 # Why a cell is suppressed, per reason code of the rules (placeholders: the profile's thresholds).
 REASONS: dict[str, str] = {
@@ -23,6 +23,7 @@ REASONS: dict[str, str] = {
     "kpi_equal": N_("all values are equal (the mean would disclose each one)"),
     "homogeneity": N_("one outcome holds more than %(h)s%% of the pilots"),
     "secondary": N_("hidden too, so that %(other)s cannot be worked out by subtraction"),
+    "chain": N_("hidden too, so that its change since an earlier release cannot be worked out"),
     "held": N_("kept at its previous value: the change alone would identify a few contributors"),
 }
 
@@ -47,7 +48,8 @@ METRICS: dict[str, str] = {
 }
 
 
-def _where(key: tuple[str, str, str], tr: Translator) -> str:
+def where_text(key: tuple[str, str, str], tr: Translator) -> str:
+    """A cell named in words: metric [theme / outcome or phase]."""
     metric, theme, dim = key
     # Translators: a release cell over every theme of the season.
     theme_text = tr.gettext("all themes") if theme == "all" else tr.label(THEME_LABELS, theme)
@@ -71,7 +73,18 @@ def summary_lines(release: Release, *, city_name: str, tr: Translator) -> list[s
     ]  # fmt: skip
     if not release.suppressions:
         lines.append(_("Nothing suppressed."))
-    values = {
+    values = reason_values(release, tr)
+    for s in release.suppressions:
+        other = where_text(s.protects, tr) if s.protects else ""
+        why = _(REASONS[s.reason]) % {"other": other, **values}
+        lines.append(f"  {s.status.value}  {where_text(s.key, tr)}: {why}")
+    return lines
+
+
+def reason_values(release: Release, tr: Translator) -> dict[str, str]:
+    """The profile's thresholds, formatted for the reason sentences."""
+    p, num = release.profile, tr.fmt.number
+    return {
         "n": num(p.min_count),
         "m": num(p.min_money_contributors),
         "d1": num(p.dominance_one),
@@ -80,8 +93,3 @@ def summary_lines(release: Release, *, city_name: str, tr: Translator) -> list[s
         "k": num(p.min_kpi_pilots),
         "h": num(p.homogeneity),
     }
-    for s in release.suppressions:
-        other = _where(s.protects, tr) if s.protects else ""
-        why = _(REASONS[s.reason]) % {"other": other, **values}
-        lines.append(f"  {s.status.value}  {_where(s.key, tr)}: {why}")
-    return lines

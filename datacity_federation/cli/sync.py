@@ -142,8 +142,17 @@ def release_build(
     key: KeyFile = None,
     allow_empty: AllowEmpty = False,
     strict_lang: StrictLang = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Also explain each suppression (primary: which rule; complementary: which cell "
+            "it protects) and the interval an outsider could deduce for every suppressed cell.",
+        ),
+    ] = False,
 ) -> None:
     """Compute a closed season's release and say which cells are suppressed and why."""
+    from datacity_federation.cli.release_explain import explain_lines
     from datacity_federation.cli.release_text import summary_lines
     from datacity_federation.services.sync import release_of, season_of
     from datacity_federation.store.engine import open_store
@@ -175,6 +184,9 @@ def release_build(
     name = tr.name(found.name, first=found.default_language)
     for line in summary_lines(release, city_name=name, tr=tr):
         typer.echo(line)
+    if explain:
+        for line in explain_lines(release, tr=tr):
+            typer.echo(line)
     if out is not None:
         typer.echo(
             f"wrote {out}: {found.id} seq {built.seq} season {built.season} {built.bundle_id}"

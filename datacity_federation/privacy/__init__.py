@@ -2,9 +2,10 @@
 
 No I/O, no clock. :func:`build_release` turns one closed season's :class:`SeasonFacts` into the
 long-format cells of the rule book, with primary suppression (counts, dominance, p%, KPI means,
-homogeneity), secondary suppression and the linear audit; :func:`apply_correction` is the
-differencing check for a season released before; :mod:`.pseudonyms` links start-ups across
-cities without identities.
+homogeneity), secondary suppression by cost and the interval audit against the attacker's model
+(:mod:`.intervals`); :func:`apply_correction` audits a correction against the chain of earlier
+releases of the season (:mod:`.chain`); :mod:`.pseudonyms` links start-ups across cities without
+identities.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datacity_federation.privacy.facts import (
     PilotFact,
     SeasonFacts,
 )
+from datacity_federation.privacy.intervals import Interval
 from datacity_federation.privacy.network import NetworkTotal, network_total
 from datacity_federation.privacy.pseudonyms import multi_city_count, normalise_id, pseudonym
 from datacity_federation.privacy.rules import (
@@ -38,6 +40,7 @@ __all__ = [
     "ApplicationFact",
     "ChallengeFact",
     "DisclosureProfile",
+    "Interval",
     "MoneyFact",
     "NetworkTotal",
     "PhaseFact",

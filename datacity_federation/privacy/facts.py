@@ -56,6 +56,9 @@ class PilotFact:
     theme: str
     outcome: Outcome | None = None
     kpi_improvement: Decimal | None = None
+    id: str = ""
+    """The pilot's record id (never released): KPI changes between releases are compared pilot
+    by pilot through it, never by position."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,7 @@ def facts_from_json(text: str) -> SeasonFacts:
                 p["theme"],
                 None if p["outcome"] is None else Outcome(p["outcome"]),
                 None if p["kpi_improvement"] is None else dec(p["kpi_improvement"]),
+                p.get("id", ""),
             )
             for p in d["pilots"]
         ),

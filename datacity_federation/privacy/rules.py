@@ -9,6 +9,14 @@ pilots, is rounded to ``kpi_step`` points and is never published when every valu
 Homogeneity: an outcome holding more than ``homogeneity`` % of a theme's pilots suppresses that
 theme's outcome breakdown. A profile only moves upward: a city may choose a stricter profile
 than its federation, never a looser one.
+
+Version 2 adds the **protection levels** the interval audit (:mod:`.intervals`) holds every
+primary suppression to: a count's deducible interval at least ``count_protection`` units wide
+(the width of the range its letter already allows, 1 .. ``min_count - 1``); a money total's
+interval reaching at least the p% / dominance protection level on both sides of the true value;
+a KPI mean's interval at least ``kpi_protection`` points wide. Figures the city publishes itself
+(:data:`PUBLIC_METRICS`) are outside the rules from version 2 on. Every version ever issued stays
+in :data:`PROFILE_VERSIONS`, so the hub can re-check a release built under an earlier one.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from datacity_federation.errors import ReleaseError
 __all__ = [
     "ALWAYS_ADDITIVE",
     "PROFILES",
+    "PROFILE_VERSIONS",
+    "PUBLIC_METRICS",
     "DisclosureProfile",
     "count_status",
     "kpi_status",
@@ -48,18 +58,56 @@ class DisclosureProfile:
     min_kpi_pilots: int = 5
     kpi_step: Decimal = Decimal(1)
     homogeneity: Decimal = Decimal(90)
+    count_protection: int = 0
+    """Smallest width (units) of a suppressed count's deducible interval; 0: no interval audit."""
+    kpi_protection: Decimal = Decimal(0)
+    """Smallest width (points) of a suppressed KPI mean's deducible interval."""
 
     @property
     def rank(self) -> int:
         return DISCLOSURE_PROFILES.index(self.name)
 
 
-PROFILES: Mapping[str, DisclosureProfile] = {
-    "default": DisclosureProfile(name="default", version=1, min_count=5),
-    "strict": DisclosureProfile(
+_V1 = (
+    DisclosureProfile(name="default", version=1, min_count=5),
+    DisclosureProfile(
         name="strict", version=1, min_count=10, min_kpi_pilots=10, min_money_contributors=5
     ),
+)
+_V2 = (
+    DisclosureProfile(
+        name="default", version=2, min_count=5, count_protection=3, kpi_protection=Decimal(10)
+    ),
+    DisclosureProfile(
+        name="strict",
+        version=2,
+        min_count=10,
+        min_kpi_pilots=10,
+        min_money_contributors=5,
+        count_protection=8,
+        kpi_protection=Decimal(20),
+    ),
+)
+
+PROFILE_VERSIONS: Mapping[tuple[str, int], DisclosureProfile] = {
+    (p.name, p.version): p for p in (*_V1, *_V2)
 }
+"""Every profile version ever issued (the hub re-checks a release under the one it names)."""
+
+PROFILES: Mapping[str, DisclosureProfile] = {p.name: p for p in _V2}
+"""The current version of each profile: what releases are built under."""
+
+PUBLIC_METRICS = frozenset(
+    {
+        Metric.CHALLENGES,
+        Metric.CORPORATE_PARTNERS,
+        Metric.DATASETS_USED,
+        Metric.PHASE_DAYS,
+        Metric.PHASE_DAYS_PLANNED,
+    }
+)
+"""Figures the city publishes itself (calls, partner lists, portals, the season plan): released
+unsuppressed from profile version 2 on; the rules apply to what comes from programme records."""
 
 
 def resolve_profile(federation: str, city: str | None = None) -> DisclosureProfile:
@@ -137,10 +185,15 @@ ALWAYS_ADDITIVE = frozenset(
 def published_problems(cells: Iterable[Cell], profile: DisclosureProfile) -> list[str]:
     """What the hub can re-check without any record (check 7): a count between 1 and
     ``min_count - 1`` published, and an always-additive group (theme cells + their total) in
-    which exactly one cell is suppressed, so it would follow by subtraction."""
+    which exactly one cell is suppressed, so it would follow by subtraction. Public figures
+    (:data:`PUBLIC_METRICS`) are not checked under version 2 and later: they are not suppressed.
+    """
     problems: list[str] = []
     groups: dict[tuple[str, str, str], list[Cell]] = {}
+    public = PUBLIC_METRICS if profile.version >= 2 else frozenset()
     for c in cells:
+        if c.metric in public:
+            continue
         if (
             c.status is CellStatus.FREE
             and c.unit is Unit.COUNT

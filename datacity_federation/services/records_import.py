@@ -17,9 +17,9 @@ docs/records.md and ``templates/csv/<kind>.csv``.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -63,10 +63,16 @@ def parse_date(text: str) -> date:
         raise ValueError(f"not a date {text!r} (no such day)") from None
 
 
-def person_id(city: str, email: str) -> str:
-    """A stable person id derived from an e-mail address (when the form tool gives none)."""
-    digest = hashlib.sha256(f"{city}\n{email.strip().lower()}".encode()).hexdigest()
-    return f"p-{digest[:16]}"
+def new_person_id() -> str:
+    """A fresh person id (when the form tool gives none): random, so nothing in it can confirm
+    a guessed name or e-mail address, before or after an erasure (ENISA: a plain hash of an
+    identifier falls to a dictionary attack; a key kept beside the data would too)."""
+    return f"p-{secrets.token_hex(16)}"
+
+
+def email_key(email: str) -> str:
+    """How two spellings of one e-mail address are recognised as the same person."""
+    return email.strip().lower()
 
 
 @dataclass

@@ -24,8 +24,9 @@ from datacity_federation.services.records_import import (
     STATUSES,
     ImportContext,
     Importer,
+    email_key,
+    new_person_id,
     parse_date,
-    person_id,
 )
 
 __all__ = ["ApplicationsImporter"]
@@ -75,6 +76,7 @@ class ApplicationsImporter(Importer):
         self.at_out = self.insert_events.converter("at")(ctx.at)
         self.override_out = self.insert_events.converter("override")(ctx.override is not None)
         self.languages: set[str] = set()
+        self.by_email: dict[str, str] = {}
         self.days: dict[str, tuple[date, Phase | None]] = {}
         self.why = ctx.override or f"import {Path(ctx.path).name}:"
 
@@ -176,9 +178,7 @@ class ApplicationsImporter(Importer):
         if contact is not None and not RECORD_ID_RE.match(contact):
             ctx.bad(row, "contact_id", f"not a record id {contact!r}")
             ok = False
-        if contact is None and email is not None:
-            contact = person_id(ctx.city.id, email)
-        if contact is None and person is not None:
+        if contact is None and email is None and person is not None:
             ctx.bad(row, "contact_id", "give contact_id or contact_email with contact_name")
             ok = False
         if not ok:
@@ -220,6 +220,7 @@ class ApplicationsImporter(Importer):
                     )
             keep = [(row, p) for row, p in keep if p[0] not in stored]
         self._write_startups()
+        keep = self._contacts_by_email(keep)
         self._write_people(keep)
         if not keep:
             return
@@ -262,6 +263,29 @@ class ApplicationsImporter(Importer):
             self.partners[sid] = PartnerKind.STARTUP
         ctx.count("startups", len(rows))
         self.new_startups = {}
+
+    def _contacts_by_email(self, keep: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+        """Give a contact known only by e-mail the id of the person already recorded with that
+        address (in this city, not erased), else a new random id, the same for the whole file."""
+        from sqlalchemy import func, select
+
+        people, city = self.people, self.ctx.city.id
+        wanted = {email_key(p[9]) for _, p in keep if p[6] is None and p[9] is not None}
+        wanted -= set(self.by_email)
+        if wanted:
+            query = select(func.lower(func.trim(people.c.email)), people.c.id).where(
+                people.c.city_id == city,
+                func.lower(func.trim(people.c.email)).in_(sorted(wanted)),
+            )
+            for address, pid in self.ctx.conn.execute(query.order_by(people.c.id)).all():
+                self.by_email.setdefault(address, pid)
+        out: list[tuple[int, Any]] = []
+        for row, p in keep:
+            if p[6] is None and p[9] is not None:
+                pid = self.by_email.setdefault(email_key(p[9]), new_person_id())
+                p = (*p[:6], pid, *p[7:])
+            out.append((row, p))
+        return out
 
     def _write_people(self, keep: list[tuple[int, Any]]) -> None:
         from sqlalchemy import select, update

@@ -29,7 +29,7 @@ from sqlmodel import Session, select
 
 from datacity_federation.domain.release import Cell
 from datacity_federation.errors import DatacityError, HubRejected
-from datacity_federation.privacy.rules import PROFILES, published_problems
+from datacity_federation.privacy.rules import PROFILE_VERSIONS, published_problems
 from datacity_federation.sync.bundle import (
     MAX_BUNDLE_BYTES,
     BundleRejected,
@@ -286,8 +286,10 @@ def ingest(
                 "invalid_cells",
                 f"row {'/'.join(c.key)} is outside the scope {manifest.scope.season}",
             )
-    profile = PROFILES.get(manifest.rules.profile)  # 7
-    if profile is None or profile.version != manifest.rules.version:
+    if manifest.scope.end < manifest.scope.start:
+        raise HubRejected(422, "invalid_cells", "scope ends before it starts")
+    profile = PROFILE_VERSIONS.get((manifest.rules.profile, manifest.rules.version))  # 7
+    if profile is None:
         raise HubRejected(
             422,
             "unknown_profile",

@@ -160,6 +160,7 @@ def season_facts(engine: Engine, *, city: City, season: Season) -> SeasonFacts:
                 pilot_of[r.id][1],
                 None if r.outcome is None else Outcome(r.outcome),
                 kpi.get(r.id),
+                r.id,
             )
             for r in pilots
         ),

@@ -48,9 +48,11 @@ def seed_season(
     canaries: list[str] | None = None,
     corporates: int = 6,
     id_prefix: str = "",
+    themes: int = 4,
 ) -> None:
     """Insert one season of sample records for ``city`` (the city row and partners once);
-    ``id_prefix`` starts every generated partner id (a canary can hide in ids too)."""
+    ``id_prefix`` starts every generated partner id (a canary can hide in ids too); the
+    challenges cover the first ``themes`` themes (at least 8 challenges, one per theme else)."""
     rng = random.Random(f"{city.id}/{season.id}/{seed}")
     marks = canaries or ["sample"]
 
@@ -115,18 +117,18 @@ def seed_season(
                 }
             ],
         )
-        themes = [t.value for t in Theme][:4]
+        codes = [t.value for t in Theme][:themes]
         challenges = [
             {
                 "city_id": cid,
                 "id": f"{sid}-ch{i}",
                 "season_id": sid,
-                "theme": themes[i % len(themes)],
+                "theme": codes[i % len(codes)],
                 "title": {"en": f"{mark(i)} challenge"},
                 "summary": {"en": f"{mark(i)} summary"},
                 "position": i,
             }
-            for i in range(8)
+            for i in range(max(8, len(codes)))
         ]
         conn.execute(insert(_table(ChallengeRow)), challenges)
         conn.execute(

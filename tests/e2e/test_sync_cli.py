@@ -54,7 +54,7 @@ def test_release_build_prints_the_summary_in_the_city_language(
         "release", "build", "paris", "--season", "s1", "--db", str(city_db), "--today", "2026-01-01"
     )
     assert got.code == 0, got.err
-    assert got.out.startswith("Publication de Paris, saison s1 (règles : default v1)")
+    assert got.out.startswith("Publication de Paris, saison s1 (règles : default v2)")
     assert "cellules publiées" in got.out
     english = run_cli(
         "release",
@@ -205,3 +205,26 @@ def test_sync_end_to_end_through_the_cli(run_cli: RunCli, city_db: Path, workdir
         assert again.out.startswith("already there: ")
     feed = run_cli("hub", "feed", "--db", "hub.db")
     assert feed.out.count("paris") == 3
+
+
+def test_release_build_explain_gives_every_suppressed_cell_its_rule_and_interval(
+    run_cli: RunCli, city_db: Path
+) -> None:
+    base = ["release", "build", "paris", "--season", "s1", "--db", str(city_db)]
+    got = run_cli(*base, "--today", "2026-01-01", "--lang", "en", "--explain")
+    assert got.code == 0, got.err
+    summary, _, explained = got.out.partition(
+        "Why each cell is hidden, and what an outsider can deduce:\n"
+    )
+    hidden = [line for line in summary.splitlines() if line.startswith("  ")]
+    lines = explained.splitlines()
+    assert len(lines) == len(hidden) > 0
+    for line in lines:
+        letter = line.split()[0]
+        assert letter in {"A", "O", "T", "D"}
+        if letter == "D":
+            assert "hidden too" in line or "outcome holds" in line
+        assert "a reader can deduce" in line
+    french = run_cli(*base, "--today", "2026-01-01", "--explain")
+    assert "Pourquoi chaque cellule est masquée" in french.out
+    assert "un lecteur peut en déduire" in french.out

@@ -119,6 +119,6 @@ def test_verify_bundle_any_flipped_bit_is_rejected(bit: int) -> None:
 
 def test_release_strict_profile_recorded_in_manifest() -> None:
     _, manifest, release = sample_bundle(sample_facts(), key=KEY, profile="strict")
-    assert (manifest.rules.profile, manifest.rules.version) == ("strict", 1)
+    assert (manifest.rules.profile, manifest.rules.version) == ("strict", 2)
     assert release.profile == PROFILES["strict"]
     assert build_release(sample_facts(), PROFILES["strict"]).cells == release.cells

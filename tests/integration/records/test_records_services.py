@@ -219,10 +219,17 @@ def test_rank_challenge_reports_order(season_1: Engine) -> None:
 
 
 def test_erase_person_blanks_personal_data_and_keeps_counts(season_1: Engine) -> None:
-    from datacity_federation.services.records_import import person_id
+    from sqlalchemy import select
+
+    from datacity_federation.store import tables as t
+    from datacity_federation.store.mapping import table
 
     before = counts(season_1)
-    person = person_id("paris", "camille.martin@example.org")
+    people = table(t.PersonRow)
+    with season_1.connect() as conn:
+        person = conn.execute(
+            select(people.c.id).where(people.c.email == "camille.martin@example.org")
+        ).scalar_one()
     erased = records.erase_person(db=season_1, person=person, by="dpo", at=AT)
     assert erased == {"people": 1, "proposals": 1, "comments": 0}
     after = counts(season_1)
