@@ -64,6 +64,26 @@ def zip_of(
     return buf.getvalue()
 
 
+MANIFEST: dict[str, Any] = {
+    "format": "datacity-release",
+    "major": 1,
+    "network": "c40-datacity",
+    "city": "paris",
+    "seq": 1,
+    "prev": None,
+    "scope": {
+        "season": "s1",
+        "season_number": 1,
+        "start": "2015-01-01",
+        "end": "2015-12-31",
+        "currency": "EUR",
+    },
+    "action": "upsert",
+    "rules": {"profile": "default", "version": 1},
+}
+"""A valid manifest of Paris's first season, without its member hashes."""
+
+
 def craft(
     cells_csv: str = HEADER + GOOD_ROW,
     *,
@@ -76,21 +96,7 @@ def craft(
     where = (manifest.get("city", "paris"), manifest.get("scope", {}).get("season", "s1"))
     dp = datapackage(name=datapackage_name(*where), cells_sha256=sha256_hex(cells))
     body: dict[str, Any] = {
-        "format": "datacity-release",
-        "major": 1,
-        "network": "c40-datacity",
-        "city": "paris",
-        "seq": 1,
-        "prev": None,
-        "scope": {
-            "season": "s1",
-            "season_number": 1,
-            "start": "2015-01-01",
-            "end": "2015-12-31",
-            "currency": "EUR",
-        },
-        "action": "upsert",
-        "rules": {"profile": "default", "version": 1},
+        **MANIFEST,
         "members": {"cells.csv": sha256_hex(cells), "datapackage.json": sha256_hex(dp)},
     }
     body.update(manifest)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import sync_helpers
 from hostile import LAYOUTS, Hostile, build
 from sqlmodel import Session, select
 from sync_helpers import BARCELONA_KEY, HEADER, PARIS_KEY, Hub, craft, push, refused, snapshot
@@ -21,24 +22,7 @@ from datacity_federation.sync.hub_store import HubCell, cells_for_year
 
 pytestmark = pytest.mark.integration
 
-MANIFEST: dict[str, Any] = {
-    "format": "datacity-release",
-    "major": 1,
-    "network": "c40-datacity",
-    "city": "paris",
-    "seq": 1,
-    "prev": None,
-    "scope": {
-        "season": "s1",
-        "season_number": 1,
-        "start": "2015-01-01",
-        "end": "2015-12-31",
-        "currency": "EUR",
-    },
-    "action": "upsert",
-    "rules": {"profile": "default", "version": 1},
-    "members": "auto",
-}
+MANIFEST: dict[str, Any] = {**sync_helpers.MANIFEST, "members": "auto"}
 ROWS = [["paris", "s1", "applications", "all", "", "12", "count", "F"]]
 
 
