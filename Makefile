@@ -37,7 +37,7 @@ test: lint typecheck pytest
 # Extract every marked message (Python and templates, babel.cfg) and update the shipped catalogues.
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -c "Translators:" --project datacity-federation \
-		--version 0.1.0 --msgid-bugs-address none --no-wrap --sort-by-file \
+		--version 0.1.0 --msgid-bugs-address none --no-wrap --sort-by-file --ignore-dirs ".*" \
 		-o datacity_federation/locale/datacity.pot .
 	$(BIN)/pybabel -q update -D datacity -i datacity_federation/locale/datacity.pot \
 		-d datacity_federation/locale --no-fuzzy-matching --ignore-obsolete --no-wrap

@@ -1,7 +1,7 @@
 """Build hook: compile the gettext catalogs (``.po`` -> ``.mo``) into the wheel.
 
 The ``.mo`` files are build products (ignored by git); a source checkout compiles the ``.po``
-files in memory instead (see ``datacity_federation/review/i18n.py``).
+files in memory instead (see ``datacity_federation/_review/i18n.py``).
 """
 
 from __future__ import annotations

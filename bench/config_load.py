@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from datacity_federation import load_federation
-from datacity_federation.cli import main as datacity
+from datacity_federation._cli import main as datacity
 
 CITIES = 100
 ROUNDS = 25

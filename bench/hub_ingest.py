@@ -34,15 +34,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 from sqlmodel import Session, create_engine
 
-from datacity_federation.services.sync import push_outbox
-from datacity_federation.sync.client import HubClient
-from datacity_federation.sync.hub_export import export_hub, rebuild_hub, replay_tokens
-from datacity_federation.sync.hub_ingest import add_city, ingest, init_hub
-from datacity_federation.sync.hub_mirror import FETCHERS, mirror_hub
-from datacity_federation.sync.hub_store import feed_page, hub_engine
-from datacity_federation.sync.keys import fingerprint, public_key_from_hex
-from datacity_federation.sync.manifest import sha256_hex
-from datacity_federation.sync.outbox import OutboxRow
+from datacity_federation._services.sync import push_outbox
+from datacity_federation._sync.client import HubClient
+from datacity_federation._sync.hub_export import export_hub, rebuild_hub, replay_tokens
+from datacity_federation._sync.hub_ingest import add_city, ingest, init_hub
+from datacity_federation._sync.hub_mirror import FETCHERS, mirror_hub
+from datacity_federation._sync.hub_store import feed_page, hub_engine
+from datacity_federation._sync.keys import fingerprint, public_key_from_hex
+from datacity_federation._sync.manifest import sha256_hex
+from datacity_federation._sync.outbox import OutboxRow
 from datacity_federation.testing.hub_server import hub_process
 from datacity_federation.testing.releases import sample_bundle, sample_facts
 
@@ -78,8 +78,8 @@ def acked_outbox(path: Path, chains: dict[str, list[bytes]]) -> Engine:
     import zipfile
     from io import BytesIO
 
-    from datacity_federation.sync.bundle import open_bundle
-    from datacity_federation.sync.envelope import parse_envelope
+    from datacity_federation._sync.bundle import open_bundle
+    from datacity_federation._sync.envelope import parse_envelope
 
     engine = create_engine(f"sqlite:///{path}")
     OutboxRow.__table__.create(engine)  # type: ignore[attr-defined]

@@ -38,10 +38,10 @@ from pathlib import Path
 
 import httpx
 
-from datacity_federation.config.loader import load_city
+from datacity_federation._config.loader import load_city
+from datacity_federation._portals import RetryPolicy, make_adapter, make_client
+from datacity_federation._services.harvest import harvest_city
 from datacity_federation.domain.city import Portal
-from datacity_federation.portals import RetryPolicy, make_adapter, make_client
-from datacity_federation.services.harvest import harvest_city
 from datacity_federation.testing.fake_platforms import OGD_KEY
 from datacity_federation.testing.fake_portals import FakePortalsProcess as FakePortals
 

@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from datacity_federation.services.records import sync_config  # noqa: E402
-from datacity_federation.services.records_import import import_csv  # noqa: E402
+from datacity_federation._services.records import sync_config  # noqa: E402
+from datacity_federation._services.records_import import import_csv  # noqa: E402
 
 HEADER = [
     "id", "challenge", "startup", "startup_name", "status", "language", "submitted_on",
@@ -95,7 +95,7 @@ def flat_floor(folder: Path, csv_path: Path, run: int) -> float:
 
 
 def schema_floor(folder: Path, csv_path: Path, run: int) -> float:
-    from datacity_federation.store.engine import open_store
+    from datacity_federation._store.engine import open_store
 
     db = fresh_store(folder, f"schema-floor-{run}.db")
     open_store(db).dispose()

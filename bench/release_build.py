@@ -31,14 +31,14 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from datacity_federation.config.loader import load_federation
+from datacity_federation._config.loader import load_federation
+from datacity_federation._privacy.cells import raw_cells
+from datacity_federation._privacy.facts import SeasonFacts, facts_to_json
+from datacity_federation._privacy.rules import PROFILES
+from datacity_federation._privacy.tables import build_release, primary
+from datacity_federation._store.engine import open_store
+from datacity_federation._sync.store_facts import season_facts
 from datacity_federation.domain.release import CellStatus
-from datacity_federation.privacy.cells import raw_cells
-from datacity_federation.privacy.facts import SeasonFacts, facts_to_json
-from datacity_federation.privacy.rules import PROFILES
-from datacity_federation.privacy.tables import build_release, primary
-from datacity_federation.store.engine import open_store
-from datacity_federation.sync.store_facts import season_facts
 from datacity_federation.testing.records_seed import seed_season
 from datacity_federation.testing.releases import sample_facts
 
@@ -54,9 +54,9 @@ GROUP_BY = text(
 )
 BEFORE = """
 import json, sys
-from datacity_federation.privacy.facts import facts_from_json
-from datacity_federation.privacy.rules import PROFILES
-from datacity_federation.privacy.tables import build_release
+from datacity_federation._privacy.facts import facts_from_json
+from datacity_federation._privacy.rules import PROFILES
+from datacity_federation._privacy.tables import build_release
 hidden = total = 0
 for line in sys.stdin:
     cells = build_release(facts_from_json(line), PROFILES["default"]).cells
@@ -71,7 +71,7 @@ AUDIT_SECONDS: list[float] = []
 
 def _timed_protect() -> None:
     """Time the interval audit itself (secondary suppression included) inside every build."""
-    from datacity_federation.privacy import tables
+    from datacity_federation._privacy import tables
 
     inner = tables.protect
 
@@ -132,9 +132,9 @@ def share_before(seasons: list[SeasonFacts], rev: str) -> tuple[int, int] | None
 
 def demo_seasons() -> list[SeasonFacts]:
     """Every season of the demo federation's four sample cities, from their city stores."""
-    from datacity_federation.config.resources import default_cities_dir
-    from datacity_federation.services.demo import _fill_store
-    from datacity_federation.services.demo_data import sample_federation_folder
+    from datacity_federation._config.resources import default_cities_dir
+    from datacity_federation._services.demo import _fill_store
+    from datacity_federation._services.demo_data import sample_federation_folder
 
     out = []
     with tempfile.TemporaryDirectory(prefix="bench-demo-") as tmp:

@@ -21,10 +21,10 @@ CHILD = r"""
 import json, sys, time
 from datetime import date
 from decimal import Decimal
-from datacity_federation.i18n import Catalogs
-from datacity_federation.review import build_review
-from datacity_federation.review.render import render_html
-from datacity_federation.review.sample import sample_snapshot
+from datacity_federation._i18n import Catalogs
+from datacity_federation._review import build_review
+from datacity_federation._review.render import render_html
+from datacity_federation._review.sample import sample_snapshot
 
 langs = json.loads(sys.argv[1])
 cities = [(f"city{i:02d}", ("EUR", "SGD", "INR", "BRL")[i % 4]) for i in range(40)]
@@ -47,7 +47,7 @@ def run(langs: list[str]) -> float:
 
 
 def main() -> None:
-    from datacity_federation.i18n import Catalogs
+    from datacity_federation._i18n import Catalogs
 
     shipped = list(Catalogs().languages())
     # Every shipped catalogue, one language without a catalogue, then regional variants to 20.

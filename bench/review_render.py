@@ -21,11 +21,11 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
-from datacity_federation.review import build_review
-from datacity_federation.review.render import render_html
-from datacity_federation.review.sample import sample_snapshot
-from datacity_federation.review.source import snapshot_from_hub_db
-from datacity_federation.sync.hub_store import (
+from datacity_federation._review import build_review
+from datacity_federation._review.render import render_html
+from datacity_federation._review.sample import sample_snapshot
+from datacity_federation._review.source import snapshot_from_hub_db
+from datacity_federation._sync.hub_store import (
     HubBundle,
     HubCell,
     HubCity,

@@ -7,12 +7,13 @@ when an edge (store, portals, sync, review) is used.
 
 from __future__ import annotations
 
-from datacity_federation.config import (
+from datacity_federation._config import (
     city_schema,
     default_cities_dir,
     load_city,
     load_federation,
 )
+from datacity_federation._i18n import Catalogs, Formatter, Translator
 from datacity_federation.domain import (
     KPI,
     ApplicationStatus,
@@ -55,7 +56,6 @@ from datacity_federation.errors import (
     StoreError,
     TransitionError,
 )
-from datacity_federation.i18n import Catalogs, Formatter, Translator
 
 __version__ = "0.1.0"
 

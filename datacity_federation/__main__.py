@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from datacity_federation.cli import main
+from datacity_federation._cli import main
 
 main()

@@ -2,7 +2,7 @@
 
 Codes never change meaning; labels are words a person reads, so the tables here hold only the
 English text, which is the gettext message id: every language's label comes from the catalogues
-(``Translator.label`` in :mod:`datacity_federation.i18n`). A federation may add themes (with their
+(``Translator.label`` in :mod:`datacity_federation._i18n`). A federation may add themes (with their
 own labels, per language, in ``federation.yaml``) but never redefine a code.
 """
 

@@ -27,7 +27,7 @@ class RunCli(Protocol):
 
 def run_cli(*args: str) -> CliResult:
     """Run ``datacity ARGS`` in this process; return its exit code, stdout and stderr."""
-    from datacity_federation.cli import main
+    from datacity_federation._cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -52,8 +52,8 @@ def hub_in_thread(
     ``burst`` set the per-token push limit (default: the hub's)."""
     import uvicorn
 
-    from datacity_federation.sync.hub import create_app
-    from datacity_federation.sync.hub_limits import DEFAULT_BURST, DEFAULT_RATE
+    from datacity_federation._sync.hub import create_app
+    from datacity_federation._sync.hub_limits import DEFAULT_BURST, DEFAULT_RATE
 
     port = port or free_port()
     app = create_app(

@@ -13,10 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
-from datacity_federation.domain.city import City
-from datacity_federation.domain.season import Season
-from datacity_federation.domain.vocab import ApplicationStatus, Outcome, Theme
-from datacity_federation.store.tables import (
+from datacity_federation._store.tables import (
     ApplicationRow,
     ChallengeKpiRow,
     ChallengeOwnerRow,
@@ -30,6 +27,9 @@ from datacity_federation.store.tables import (
     SeasonRow,
     SponsorshipRow,
 )
+from datacity_federation.domain.city import City
+from datacity_federation.domain.season import Season
+from datacity_federation.domain.vocab import ApplicationStatus, Outcome, Theme
 
 __all__ = ["seed_season"]
 

@@ -12,9 +12,7 @@ from decimal import Decimal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from datacity_federation.domain.season import add_months
-from datacity_federation.domain.vocab import ApplicationStatus, Outcome, Phase, Theme
-from datacity_federation.privacy.facts import (
+from datacity_federation._privacy.facts import (
     ApplicationFact,
     ChallengeFact,
     MoneyFact,
@@ -22,10 +20,12 @@ from datacity_federation.privacy.facts import (
     PilotFact,
     SeasonFacts,
 )
-from datacity_federation.privacy.rules import PROFILES
-from datacity_federation.privacy.tables import Release, build_release
-from datacity_federation.sync.bundle import build_bundle
-from datacity_federation.sync.manifest import Action, Manifest, ReleaseScope, RulesRef
+from datacity_federation._privacy.rules import PROFILES
+from datacity_federation._privacy.tables import Release, build_release
+from datacity_federation._sync.bundle import build_bundle
+from datacity_federation._sync.manifest import Action, Manifest, ReleaseScope, RulesRef
+from datacity_federation.domain.season import add_months
+from datacity_federation.domain.vocab import ApplicationStatus, Outcome, Phase, Theme
 
 __all__ = ["sample_bundle", "sample_facts", "scope_of"]
 

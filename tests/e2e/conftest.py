@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from datacity_federation.config.loader import load_federation
+from datacity_federation._config.loader import load_federation
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def city_db(workdir: Path) -> Path:
-    from datacity_federation.store.engine import open_store
+    from datacity_federation._store.engine import open_store
     from datacity_federation.testing.records_seed import seed_season
 
     paris = load_federation(workdir / "cities").city("paris")

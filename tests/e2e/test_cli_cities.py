@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from datacity_federation.config.schema import city_schema_text, federation_schema_text
+from datacity_federation._config.schema import city_schema_text, federation_schema_text
 from datacity_federation.testing import RunCli
 
 pytestmark = pytest.mark.e2e

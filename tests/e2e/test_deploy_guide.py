@@ -20,8 +20,8 @@ import httpx
 import psycopg
 import pytest
 
-from datacity_federation.sync.hub_store import hub_engine
-from datacity_federation.sync.keys import fingerprint, load_private_key, load_public_key
+from datacity_federation._sync.hub_store import hub_engine
+from datacity_federation._sync.keys import fingerprint, load_private_key, load_public_key
 from datacity_federation.testing.hub_server import free_port
 from datacity_federation.testing.postgres import PostgresServer
 from datacity_federation.testing.releases import sample_bundle, sample_facts
@@ -120,7 +120,7 @@ def shell(tmp_path: Path) -> Iterator[Shell]:
 def _rows(url: str) -> dict[str, list[tuple[object, ...]]]:
     from sqlalchemy import select
 
-    from datacity_federation.sync.hub_store import HUB_METADATA
+    from datacity_federation._sync.hub_store import HUB_METADATA
 
     engine = hub_engine(url)
     try:
@@ -288,7 +288,7 @@ def test_deploy_guide_systemd_units_start_stop_and_back_up(
 
 
 def test_deploy_guide_nginx_site_matches_what_the_hub_trusts_and_accepts() -> None:
-    from datacity_federation.sync.bundle import MAX_BUNDLE_BYTES
+    from datacity_federation._sync.bundle import MAX_BUNDLE_BYTES
 
     text = GUIDE.read_text(encoding="utf-8")
     site = _blocks(text, "nginx")[0]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from datacity_federation.services.records_kinds import KINDS
+from datacity_federation._services.records_kinds import KINDS
 
 pytestmark = pytest.mark.e2e
 
@@ -280,8 +280,8 @@ def test_call_errors_are_clean(
 
 
 def test_db_refuses_old_revision(run_cli: Run, tmp_path: Path) -> None:
-    from datacity_federation.store.engine import make_engine
-    from datacity_federation.store.migrate import downgrade, upgrade
+    from datacity_federation._store.engine import make_engine
+    from datacity_federation._store.migrate import downgrade, upgrade
 
     path = str(tmp_path / "old.db")
     engine = make_engine(path)

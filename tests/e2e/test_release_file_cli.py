@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from datacity_federation.config.loader import load_federation
+from datacity_federation._config.loader import load_federation
 from datacity_federation.testing import RunCli
 from datacity_federation.testing.hub_server import hub_in_thread
 
@@ -119,7 +119,7 @@ def test_release_build_of_an_empty_season_refused_naming_city_season_and_db(
 def test_sync_refuses_empty_seasons_and_builds_nothing_unless_allowed(
     run_cli: RunCli, workdir: Path, hub: str
 ) -> None:
-    from datacity_federation.store.engine import open_store
+    from datacity_federation._store.engine import open_store
     from datacity_federation.testing.records_seed import seed_season
 
     paris = load_federation(workdir / "cities").city("paris")

@@ -17,7 +17,7 @@ import pytest
 from babel.messages.pofile import read_po
 from review_browser import Browser, chromium_path
 
-from datacity_federation.i18n import SHIPPED_DIR, Catalogs, catalog_name
+from datacity_federation._i18n import SHIPPED_DIR, Catalogs, catalog_name
 from datacity_federation.testing import run_cli
 
 pytestmark = pytest.mark.e2e

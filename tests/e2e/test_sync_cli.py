@@ -28,7 +28,7 @@ def test_keys_generate_writes_a_0600_key_and_prints_the_fingerprint(
 
 
 def test_release_verify_accepts_and_refuses(run_cli: RunCli, workdir: Path) -> None:
-    from datacity_federation.sync.keys import load_private_key
+    from datacity_federation._sync.keys import load_private_key
 
     run_cli("keys", "generate", "paris")
     run_cli("keys", "generate", "other")

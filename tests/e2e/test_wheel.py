@@ -94,7 +94,7 @@ def test_installed_wheel_validates_its_shipped_cities(wheel: Path, tmp_path: Pat
 
 
 def test_wheel_ships_compiled_review_catalogs_and_templates(wheel: Path) -> None:
-    from datacity_federation.i18n import Catalogs
+    from datacity_federation._i18n import Catalogs
 
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = [

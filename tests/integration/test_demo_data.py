@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from datacity_federation.config.loader import load_federation
-from datacity_federation.services.demo import review_year
-from datacity_federation.services.demo_data import (
+from datacity_federation._config.loader import load_federation
+from datacity_federation._services.demo import review_year
+from datacity_federation._services.demo_data import (
     sample_federation_folder,
     sample_records,
     sample_word,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from datacity_federation.portals import store
-from datacity_federation.portals.cursor import StoreCheckpoint
-from datacity_federation.portals.record import DatasetRecord, Distribution, Page
-from datacity_federation.store.engine import open_store
+from datacity_federation._portals import store
+from datacity_federation._portals.cursor import StoreCheckpoint
+from datacity_federation._portals.record import DatasetRecord, Distribution, Page
+from datacity_federation._store.engine import open_store
 
 pytestmark = pytest.mark.integration
 

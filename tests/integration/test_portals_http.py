@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from datacity_federation._portals import PortalAdapter, RetryPolicy, make_adapter, make_client
 from datacity_federation.domain.city import Portal, RateLimit
 from datacity_federation.errors import (
     DatasetNotFound,
@@ -20,7 +21,6 @@ from datacity_federation.errors import (
     PortalRateLimited,
     PortalUnreachable,
 )
-from datacity_federation.portals import PortalAdapter, RetryPolicy, make_adapter, make_client
 from datacity_federation.testing.fake_portals import FakePortals
 
 pytestmark = pytest.mark.integration

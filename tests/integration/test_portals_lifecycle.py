@@ -195,10 +195,10 @@ def test_a_withdrawn_data_set_found_again_is_live_again(
 def test_the_release_counts_only_live_data_sets(
     fake: FakePortals, tmp_path: Path, run_cli: RunCli
 ) -> None:
-    from datacity_federation.config.loader import load_city
-    from datacity_federation.store.config_sync import sync_city
-    from datacity_federation.store.engine import open_store
-    from datacity_federation.sync.store_facts import season_facts
+    from datacity_federation._config.loader import load_city
+    from datacity_federation._store.config_sync import sync_city
+    from datacity_federation._store.engine import open_store
+    from datacity_federation._sync.store_facts import season_facts
 
     city_path, db = paris(tmp_path, fake.url("ckan")), tmp_path / "city.db"
     city = load_city(city_path)
@@ -261,7 +261,7 @@ def test_socrata_harvest_pages_past_the_offset_cap_with_scroll_id(
     tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The real cap is 10,000; a cap of 250 on both sides walks the same code with fewer pages.
-    from datacity_federation.portals import socrata
+    from datacity_federation._portals import socrata
 
     monkeypatch.setattr(socrata, "OFFSET_CAP", 250)
     with FakePortals(datasets=1234, harvest_sources=0, socrata_cap=250) as big:

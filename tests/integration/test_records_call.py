@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from datacity_federation.config.loader import load_federation
-from datacity_federation.services.records_views import call_deadline, render_call
+from datacity_federation._config.loader import load_federation
+from datacity_federation._services.records_views import call_deadline, render_call
 
 pytestmark = pytest.mark.integration
 

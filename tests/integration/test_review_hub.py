@@ -30,10 +30,10 @@ class HubFiles:
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubFiles]:
-    from datacity_federation.services.hub_server import serving
-    from datacity_federation.sync.hub import create_app
-    from datacity_federation.sync.hub_ingest import add_city, ingest, init_hub
-    from datacity_federation.sync.hub_store import hub_engine
+    from datacity_federation._services.hub_server import serving
+    from datacity_federation._sync.hub import create_app
+    from datacity_federation._sync.hub_ingest import add_city, ingest, init_hub
+    from datacity_federation._sync.hub_store import hub_engine
     from datacity_federation.testing.releases import sample_bundle, sample_facts
 
     root = tmp_path_factory.mktemp("hub")

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from datacity_federation._i18n import Catalogs
+from datacity_federation._review import Review, build_review
+from datacity_federation._review.render import render_html, render_index
+from datacity_federation._review.sample import sample_snapshot
 from datacity_federation.errors import LanguageError
-from datacity_federation.i18n import Catalogs
-from datacity_federation.review import Review, build_review
-from datacity_federation.review.render import render_html, render_index
-from datacity_federation.review.sample import sample_snapshot
 
 pytestmark = pytest.mark.integration
 

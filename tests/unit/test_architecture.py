@@ -18,12 +18,12 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 PURE_LAYERS = {
     "domain": ({"errors", "domain"}, {"pydantic", "typing_extensions"}),
     # the interval audit solves its model with HiGHS (SciPy, NumPy): computation, no I/O
-    "privacy": (
-        {"errors", "domain", "privacy"},
+    "_privacy": (
+        {"errors", "domain", "_privacy"},
         {"pydantic", "typing_extensions", "numpy", "scipy"},
     ),
 }
-CORE_EDGES = {"store", "portals", "sync", "review", "cli", "services"}
+CORE_EDGES = {"_store", "_portals", "_sync", "_review", "_cli", "_services"}
 # The review's model is pure too; its rendering and sources beside it are edges.
 PURE_REVIEW = ("model.py", "build.py")
 
@@ -83,9 +83,9 @@ def test_nothing_imports_the_cli() -> None:
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
         # The CLI itself, ``python -m`` and the test helper that runs it are its only callers.
-        if path.parent.name not in {"cli", "testing"}
+        if path.parent.name not in {"_cli", "testing"}
         and path.name != "__main__.py"
-        and any((layer_of(n) or "").startswith("cli") for n in imports_of(path))
+        and any((layer_of(n) or "").startswith("_cli") for n in imports_of(path))
     ]
     assert wrong == []
 
@@ -93,7 +93,7 @@ def test_nothing_imports_the_cli() -> None:
 def test_config_does_not_reach_into_the_edges() -> None:
     wrong = [
         f"{path.name}: {name}"
-        for path in modules("config")
+        for path in modules("_config")
         for name in imports_of(path)
         if (layer_of(name) or "").split(".")[0] in CORE_EDGES
     ]
@@ -101,7 +101,7 @@ def test_config_does_not_reach_into_the_edges() -> None:
 
 
 def test_review_model_is_pure() -> None:
-    pure = ("errors", "domain", "privacy", "review.model", "review.build")
+    pure = ("errors", "domain", "_privacy", "_review.model", "_review.build")
 
     def allowed(imported: str) -> bool:
         if imported.startswith("datacity_federation."):
@@ -111,7 +111,7 @@ def test_review_model_is_pure() -> None:
     wrong = [
         f"{name}: {imported}"
         for name in PURE_REVIEW
-        for imported in imports_of(PACKAGE / "review" / name)
+        for imported in imports_of(PACKAGE / "_review" / name)
         if not allowed(imported)
     ]
     assert wrong == []
@@ -121,9 +121,9 @@ def test_i18n_reads_only_catalogues() -> None:
     """The translation layer imports the errors, itself and Babel: no store, network or CLI."""
     wrong = [
         f"{path.name}: {name}"
-        for path in modules("i18n")
+        for path in modules("_i18n")
         for name in imports_of(path)
-        if ((layer := layer_of(name)) is not None and layer.split(".")[0] not in {"errors", "i18n"})
+        if ((layer := layer_of(name)) is not None and layer.split(".")[0] not in {"errors", "_i18n"})
         or (layer is None and name.split(".")[0] not in STDLIB | {"babel"})
     ]
     assert wrong == []

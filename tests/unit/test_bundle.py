@@ -13,12 +13,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from datacity_federation._privacy import PROFILES, SeasonFacts, build_release
+from datacity_federation._sync.bundle import BundleRejected, verify_bundle
+from datacity_federation._sync.cells_csv import COLUMNS, read_cells, write_cells
+from datacity_federation._sync.keys import fingerprint
 from datacity_federation.domain.release import Cell, CellStatus, Metric, Unit
 from datacity_federation.errors import ReleaseError
-from datacity_federation.privacy import PROFILES, SeasonFacts, build_release
-from datacity_federation.sync.bundle import BundleRejected, verify_bundle
-from datacity_federation.sync.cells_csv import COLUMNS, read_cells, write_cells
-from datacity_federation.sync.keys import fingerprint
 from datacity_federation.testing.releases import sample_bundle, sample_facts
 
 pytestmark = pytest.mark.unit

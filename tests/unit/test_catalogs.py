@@ -11,7 +11,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from datacity_federation.config.loader import load_federation
+from datacity_federation._config.loader import load_federation
+from datacity_federation._i18n import SHIPPED_DIR, Catalogs
 from datacity_federation.domain.vocab import (
     APPLICATION_STATUS_LABELS,
     OUTCOME_LABELS,
@@ -20,7 +21,6 @@ from datacity_federation.domain.vocab import (
     PILOT_STATUS_LABELS,
     THEME_LABELS,
 )
-from datacity_federation.i18n import SHIPPED_DIR, Catalogs
 
 pytestmark = pytest.mark.unit
 
@@ -38,6 +38,11 @@ def _catalog(name: str) -> Catalog:
         return read_po(fh)
 
 
+def _not_hidden(dirpath: str) -> bool:
+    """Babel skips `_`-prefixed folders by default; the private packages hold messages too."""
+    return not Path(dirpath).name.startswith(".")
+
+
 def _extracted() -> set[str]:
     """What the code and the templates mark for translation, extracted with babel.cfg's rules."""
     found: set[str] = set()
@@ -48,7 +53,10 @@ def _extracted() -> set[str]:
     ):
         pattern = "**.py" if method == "python" else "**.j2"
         for _, _, msg, _, _ in extract_from_dir(
-            str(ROOT / folder), method_map=[(pattern, method)], options_map={pattern: options}
+            str(ROOT / folder),
+            method_map=[(pattern, method)],
+            options_map={pattern: options},
+            directory_filter=_not_hidden,
         ):
             found.add(msg if isinstance(msg, str) else msg[0])
     return found

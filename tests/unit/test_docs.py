@@ -52,7 +52,7 @@ def command_tree() -> dict[str, list[str]]:
     """Every command's path and the long names of its options."""
     import typer.main
 
-    from datacity_federation.cli import _register, app
+    from datacity_federation._cli import _register, app
 
     _register()
     root = typer.main.get_command(app)

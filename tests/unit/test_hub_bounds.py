@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from datacity_federation._sync.cells_csv import format_decimal, read_cells, write_cells
+from datacity_federation._sync.envelope import BundleRejected, parse_envelope
+from datacity_federation._sync.hub_limits import RateLimiter
 from datacity_federation.domain.release import MAX_FRACTION_DIGITS, MAX_VALUE_DIGITS, Cell
-from datacity_federation.sync.cells_csv import format_decimal, read_cells, write_cells
-from datacity_federation.sync.envelope import BundleRejected, parse_envelope
-from datacity_federation.sync.hub_limits import RateLimiter
 
 pytestmark = pytest.mark.unit
 

@@ -17,10 +17,10 @@ from babel.numbers import format_currency, format_decimal, format_percent, list_
 from hypothesis import given
 from hypothesis import strategies as st
 
+from datacity_federation._i18n import Catalogs, bcp47, catalog_name, parse_locale, pick_name
+from datacity_federation._i18n.formatter import whole_currency_pattern
 from datacity_federation.domain.vocab import PHASE_LABELS, THEME_LABELS
 from datacity_federation.errors import LanguageError
-from datacity_federation.i18n import Catalogs, bcp47, catalog_name, parse_locale, pick_name
-from datacity_federation.i18n.formatter import whole_currency_pattern
 
 pytestmark = pytest.mark.unit
 
@@ -121,7 +121,7 @@ def test_federation_catalogue_overrides_and_extends_the_shipped_ones(tmp_path: P
 
 def test_shipped_catalogues_are_only_read(tmp_path: Path) -> None:
     """Reading never writes beside the catalogues (an installed package may be read-only)."""
-    from datacity_federation.i18n import SHIPPED_DIR
+    from datacity_federation._i18n import SHIPPED_DIR
 
     before = {p: p.stat().st_mtime_ns for p in SHIPPED_DIR.rglob("*")}
     Catalogs(folders=(SHIPPED_DIR,)).translator("de").gettext("Partnering")
@@ -256,7 +256,7 @@ def test_translation_that_cannot_be_filled_is_ignored_and_named(tmp_path: Path) 
     extra=st.text(alphabet="abc %()sd", max_size=12),
 )
 def test_placeholder_check_accepts_exactly_what_formats(names: list[str], extra: str) -> None:
-    from datacity_federation.i18n.catalogs import placeholder_problem
+    from datacity_federation._i18n.catalogs import placeholder_problem
 
     source = " ".join(f"%({n})s" for n in names)
     text = source + extra

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
+from datacity_federation._portals import ckan, datagovsg, dcat, opendatasoft, socrata
 from datacity_federation.errors import (
     DatasetNotFound,
     PortalError,
     PortalQueryError,
     PortalRateLimited,
 )
-from datacity_federation.portals import ckan, datagovsg, dcat, opendatasoft, socrata
 
 pytestmark = pytest.mark.unit
 

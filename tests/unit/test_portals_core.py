@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datacity_federation.errors import DatasetNotFound, PortalUnreachable
-from datacity_federation.portals.http import Throttle, parse_retry_after
-from datacity_federation.portals.record import (
+from datacity_federation._portals.http import Throttle, parse_retry_after
+from datacity_federation._portals.record import (
     DatasetRecord,
     Distribution,
     clean_keywords,
     parse_datetime,
 )
-from datacity_federation.services.portals import Status, assess
+from datacity_federation._services.portals import Status, assess
+from datacity_federation.errors import DatasetNotFound, PortalUnreachable
 
 pytestmark = pytest.mark.unit
 

@@ -11,6 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from datacity_federation._portals import ADAPTERS, OgdIndiaAdapter, ogd_india
+from datacity_federation._portals.base import fingerprint
+from datacity_federation._portals.http import mask_secrets
+from datacity_federation._portals.record import DatasetRecord, Page
 from datacity_federation.domain.city import Portal
 from datacity_federation.domain.vocab import PortalKind
 from datacity_federation.errors import (
@@ -20,10 +24,6 @@ from datacity_federation.errors import (
     PortalQueryError,
     PortalRateLimited,
 )
-from datacity_federation.portals import ADAPTERS, OgdIndiaAdapter, ogd_india
-from datacity_federation.portals.base import fingerprint
-from datacity_federation.portals.http import mask_secrets
-from datacity_federation.portals.record import DatasetRecord, Page
 
 pytestmark = pytest.mark.unit
 

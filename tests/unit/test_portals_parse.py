@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from datacity_federation._portals import ckan, datagovsg, dcat, opendatasoft, socrata
 from datacity_federation.errors import (
     DatasetNotFound,
     PortalBadResponse,
@@ -16,7 +17,6 @@ from datacity_federation.errors import (
     PortalQueryError,
     PortalRateLimited,
 )
-from datacity_federation.portals import ckan, datagovsg, dcat, opendatasoft, socrata
 
 pytestmark = pytest.mark.unit
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datacity_federation.portals.record import DatasetRecord
-from datacity_federation.portals.store import content_hash, plan_changes
+from datacity_federation._portals.record import DatasetRecord
+from datacity_federation._portals.store import content_hash, plan_changes
 
 pytestmark = pytest.mark.unit
 

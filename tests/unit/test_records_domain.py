@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from datacity_federation._services import records_import
+from datacity_federation._store.mapping import amount_from_e4, amount_to_e4
 from datacity_federation.domain import base
 from datacity_federation.domain.records import (
     Application,
@@ -18,8 +20,6 @@ from datacity_federation.domain.records import (
     Sponsorship,
     personal_fields,
 )
-from datacity_federation.services import records_import
-from datacity_federation.store.mapping import amount_from_e4, amount_to_e4
 
 pytestmark = pytest.mark.unit
 

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from datacity_federation.review import build_review
-from datacity_federation.review.export import CSV_COLUMNS, review_csv, review_json
-from datacity_federation.review.sample import sample_snapshot
+from datacity_federation._review import build_review
+from datacity_federation._review.export import CSV_COLUMNS, review_csv, review_json
+from datacity_federation._review.sample import sample_snapshot
 
 pytestmark = pytest.mark.unit
 

@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datacity_federation.domain.release import ALL_THEMES, METRIC_UNITS, Cell, CellStatus, Metric
-from datacity_federation.errors import ReviewError
-from datacity_federation.review import (
+from datacity_federation._review import (
     BundleInfo,
     FigureState,
     HubSnapshot,
     SeasonScope,
     build_review,
 )
-from datacity_federation.review.build import combine_cells, combine_cities, network_rate
+from datacity_federation._review.build import combine_cells, combine_cities, network_rate
+from datacity_federation.domain.release import ALL_THEMES, METRIC_UNITS, Cell, CellStatus, Metric
+from datacity_federation.errors import ReviewError
 
 pytestmark = pytest.mark.unit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from datacity_federation.store.engine import database_url
+from datacity_federation._store.engine import database_url
 
 pytestmark = pytest.mark.unit
 
@@ -48,7 +48,7 @@ def test_database_url_urls_kept_with_psycopg_driver(given: str, expected: str) -
 def test_database_label_names_the_file_or_the_url_without_password(
     given: str, expected: str
 ) -> None:
-    from datacity_federation.store.engine import database_label, make_engine
+    from datacity_federation._store.engine import database_label, make_engine
 
     engine = make_engine(given)
     try:

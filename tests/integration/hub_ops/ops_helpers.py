@@ -10,10 +10,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, select
 
-from datacity_federation.sync.hub_ingest import add_city, ingest, init_hub, revoke_key, rotate_key
-from datacity_federation.sync.hub_store import HUB_METADATA, hub_engine
-from datacity_federation.sync.keys import fingerprint
-from datacity_federation.sync.manifest import Action
+from datacity_federation._sync.hub_ingest import add_city, ingest, init_hub, revoke_key, rotate_key
+from datacity_federation._sync.hub_store import HUB_METADATA, hub_engine
+from datacity_federation._sync.keys import fingerprint
+from datacity_federation._sync.manifest import Action
 from datacity_federation.testing.releases import sample_bundle, sample_facts
 
 NETWORK = "c40-datacity"

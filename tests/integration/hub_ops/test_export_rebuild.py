@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from ops_helpers import CITIES, KEYS, NETWORK, fill, push, register, snapshot
 
+from datacity_federation._sync.hub_export import export_hub, rebuild_hub
+from datacity_federation._sync.hub_ingest import hash_token, ingest
+from datacity_federation._sync.hub_store import hub_engine
 from datacity_federation.errors import DatacityError
-from datacity_federation.sync.hub_export import export_hub, rebuild_hub
-from datacity_federation.sync.hub_ingest import hash_token, ingest
-from datacity_federation.sync.hub_store import hub_engine
 from datacity_federation.testing import RunCli
 
 pytestmark = pytest.mark.integration
@@ -139,7 +139,7 @@ def test_rebuild_refuses_a_bundle_whose_signature_does_not_verify(tmp_path: Path
     # Replace a bundle and its recorded hash consistently: only the signature can tell.
     manifest = json.loads((folder / "manifest.json").read_text())
     entry = next(e for e in manifest["feed"] if e["city"] == "barcelona")
-    from datacity_federation.sync.hub_export import _sha
+    from datacity_federation._sync.hub_export import _sha
     from datacity_federation.testing.releases import sample_bundle, sample_facts
 
     forged, _, _ = sample_bundle(sample_facts("barcelona", "s1"), key=KEYS["paris"])
@@ -229,7 +229,7 @@ def test_rebuild_refuses_a_registry_whose_fingerprint_is_not_its_key(tmp_path: P
     data = json.dumps(registry).encode()
     (folder / "cities.json").write_bytes(data)
     manifest = json.loads((folder / "manifest.json").read_text())
-    from datacity_federation.sync.hub_export import _sha
+    from datacity_federation._sync.hub_export import _sha
 
     manifest["cities_file"]["sha256"] = _sha(data)
     (folder / "manifest.json").write_text(json.dumps(manifest))

@@ -15,10 +15,10 @@ import pytest
 from ops_helpers import KEYS, Chains, register
 from prometheus_client.parser import text_string_to_metric_families
 
-from datacity_federation.sync.hub import create_app
-from datacity_federation.sync.hub_ops import ACCESS_LOGGER
-from datacity_federation.sync.hub_store import hub_engine
-from datacity_federation.sync.keys import fingerprint, public_key_hex
+from datacity_federation._sync.hub import create_app
+from datacity_federation._sync.hub_ops import ACCESS_LOGGER
+from datacity_federation._sync.hub_store import hub_engine
+from datacity_federation._sync.keys import fingerprint, public_key_hex
 from datacity_federation.testing.hub_server import hub_in_thread
 from datacity_federation.testing.postgres import PostgresServer
 

@@ -14,12 +14,12 @@ import pytest
 from ops_helpers import CITIES, KEYS, NEW_KEY, Chains, fill, register, snapshot
 from sqlalchemy import text
 
+from datacity_federation._sync.bundle import zip_members
+from datacity_federation._sync.client import HubClient
+from datacity_federation._sync.hub_mirror import mirror_hub, parse_pins
+from datacity_federation._sync.hub_store import feed_page, hub_engine
+from datacity_federation._sync.keys import fingerprint
 from datacity_federation.errors import DatacityError, MirrorRefused
-from datacity_federation.sync.bundle import zip_members
-from datacity_federation.sync.client import HubClient
-from datacity_federation.sync.hub_mirror import mirror_hub, parse_pins
-from datacity_federation.sync.hub_store import feed_page, hub_engine
-from datacity_federation.sync.keys import fingerprint
 from datacity_federation.testing import RunCli
 from datacity_federation.testing.hub_server import hub_in_thread
 from datacity_federation.testing.releases import sample_bundle, sample_facts
@@ -172,8 +172,8 @@ def _forged_same_id(data: bytes) -> bytes:
     import base64
     import json
 
-    from datacity_federation.sync.bundle import pae
-    from datacity_federation.sync.manifest import PAYLOAD_TYPE, canonical_json
+    from datacity_federation._sync.bundle import pae
+    from datacity_federation._sync.manifest import PAYLOAD_TYPE, canonical_json
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from ops_helpers import Chains, register, snapshot
 
-from datacity_federation.sync.hub_store import feed_page, hub_engine
+from datacity_federation._sync.hub_store import feed_page, hub_engine
 from datacity_federation.testing.hub_server import hub_process
 
 pytestmark = pytest.mark.e2e

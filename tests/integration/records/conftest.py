@@ -18,7 +18,7 @@ _names = itertools.count()
 @pytest.fixture(scope="session")
 def pg_records_url(pg_server: PostgresServer) -> str:
     """One database at the current head for the session; tests empty it after use."""
-    from datacity_federation.store.engine import open_store
+    from datacity_federation._store.engine import open_store
 
     url = pg_server.create_database("records_session")
     open_store(url).dispose()
@@ -37,8 +37,8 @@ def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An engine on an empty records store at the head, SQLite then PostgreSQL."""
-    from datacity_federation.store.engine import make_engine, open_store
-    from datacity_federation.store.tables import metadata
+    from datacity_federation._store.engine import make_engine, open_store
+    from datacity_federation._store.tables import metadata
 
     if request.param == "sqlite":
         eng = open_store(tmp_path / "records.db")
@@ -59,7 +59,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def synced(engine: Engine) -> Engine:
     """The store with the four seed cities synced from cities/."""
-    from datacity_federation.services.records import sync_config
+    from datacity_federation._services.records import sync_config
 
     sync_config(db=engine, cities_dir=CITIES, by="test")
     return engine
@@ -68,7 +68,7 @@ def synced(engine: Engine) -> Engine:
 @pytest.fixture
 def season_1(synced: Engine) -> Engine:
     """Paris season 1 with every sample CSV of templates/csv imported."""
-    from datacity_federation.services.records_import import import_csv
+    from datacity_federation._services.records_import import import_csv
 
     for kind in ORDER:
         import_csv(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from datacity_federation.services.records_kinds import KINDS
+from datacity_federation._services.records_kinds import KINDS
 
 ROOT = Path(__file__).resolve().parents[3]
 CITIES = ROOT / "cities"
@@ -18,7 +18,7 @@ def counts(engine: Engine) -> dict[str, int]:
     """Rows per records table (to show that a refused change wrote nothing)."""
     from sqlalchemy import func, select
 
-    from datacity_federation.store.tables import metadata
+    from datacity_federation._store.tables import metadata
 
     with engine.connect() as conn:
         return {

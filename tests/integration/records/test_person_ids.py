@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine, insert, select, text, update
 
-from datacity_federation.store import tables as t
-from datacity_federation.store.mapping import table
+from datacity_federation._store import tables as t
+from datacity_federation._store.mapping import table
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,7 @@ def test_imported_contact_gets_a_random_id_reused_for_the_same_address(season_1:
 
 
 def test_erased_person_leaves_nothing_to_confirm_a_guessed_address(season_1: Engine) -> None:
-    from datacity_federation.services import records
+    from datacity_federation._services import records
 
     pid = person_of(season_1, EMAIL)
     records.erase_person(db=season_1, person=pid, by="dpo", at=datetime(2016, 1, 1, tzinfo=UTC))
@@ -65,7 +65,7 @@ def test_erased_person_leaves_nothing_to_confirm_a_guessed_address(season_1: Eng
 
 
 def test_r0005_re_keys_ids_derived_from_an_address(season_1: Engine) -> None:
-    from datacity_federation.store.migrate import downgrade, upgrade
+    from datacity_federation._store.migrate import downgrade, upgrade
 
     random_id = person_of(season_1, EMAIL)
     derived = old_derived_id("paris", EMAIL)

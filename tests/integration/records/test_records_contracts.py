@@ -15,8 +15,8 @@ import pytest
 from records_helpers import TEMPLATES, counts
 from sqlalchemy import Engine
 
+from datacity_federation._services.records_import import import_csv
 from datacity_federation.errors import ImportRowsError
-from datacity_federation.services.records_import import import_csv
 
 pytestmark = pytest.mark.integration
 
@@ -38,9 +38,9 @@ def refused(engine: Engine, path: Path) -> list[str]:
 
 
 def test_contracts_sample_imports_values_and_audit_events(season_1: Engine) -> None:
-    from datacity_federation.services.records import audit_log
-    from datacity_federation.store.engine import transaction
-    from datacity_federation.store.repository import season_records
+    from datacity_federation._services.records import audit_log
+    from datacity_federation._store.engine import transaction
+    from datacity_federation._store.repository import season_records
 
     with transaction(season_1) as conn:
         view = season_records(conn, "paris", "s1")
@@ -58,8 +58,8 @@ def test_contracts_sample_imports_values_and_audit_events(season_1: Engine) -> N
 
 
 def test_contracts_of_a_contract_outcome_accepted(season_1: Engine, tmp_path: Path) -> None:
+    from datacity_federation._services.records import move_pilot
     from datacity_federation.domain.vocab import Outcome, PilotStatus
-    from datacity_federation.services.records import move_pilot
 
     move_pilot(
         db=season_1, city="paris", pilot="PIL-002", to=PilotStatus.COMPLETED, by="d",
@@ -138,7 +138,7 @@ def test_contracts_missing_and_unknown_columns_reported_on_header(
 
 
 def test_contracts_survive_the_json_round_trip(season_1: Engine, tmp_path: Path) -> None:
-    from datacity_federation.services import records_io
+    from datacity_federation._services import records_io
 
     first = tmp_path / "paris.json"
     records_io.export_city(db=season_1, city="paris", out=first)
@@ -155,7 +155,7 @@ def test_contracts_survive_the_json_round_trip(season_1: Engine, tmp_path: Path)
 
 
 def test_every_kind_has_a_sample_that_imports(season_1: Engine) -> None:
-    from datacity_federation.services.records_kinds import KINDS
+    from datacity_federation._services.records_kinds import KINDS
 
     written = counts(season_1)
     assert sorted(p.stem for p in TEMPLATES.glob("*.csv")) == sorted(KINDS)

@@ -22,7 +22,7 @@ def test_records_doc_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_records_doc_lists_every_kind_with_its_columns_and_header_example() -> None:
     from records_helpers import TEMPLATES
 
-    from datacity_federation.services.records_kinds import KINDS, importer_of
+    from datacity_federation._services.records_kinds import KINDS, importer_of
 
     text = (ROOT / "docs" / "records.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z]+)` \| (.*) \|$", text, re.M))

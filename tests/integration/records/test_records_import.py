@@ -9,8 +9,8 @@ import pytest
 from records_helpers import TEMPLATES, counts
 from sqlalchemy import Engine
 
+from datacity_federation._services.records_import import import_csv
 from datacity_federation.errors import ImportRowsError, StoreError
-from datacity_federation.services.records_import import import_csv
 
 pytestmark = pytest.mark.integration
 
@@ -266,7 +266,7 @@ def test_import_not_utf8_refused(synced: Engine, tmp_path: Path) -> None:
 
 
 def test_sample_csv_headers_match_importers() -> None:
-    from datacity_federation.services.records_kinds import KINDS, importer_of
+    from datacity_federation._services.records_kinds import KINDS, importer_of
 
     for kind in KINDS:
         header = (TEMPLATES / f"{kind}.csv").read_text(encoding="utf-8").splitlines()[0].split(",")

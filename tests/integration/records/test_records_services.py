@@ -10,11 +10,11 @@ import pytest
 from records_helpers import CITIES, counts
 from sqlalchemy import Engine
 
+from datacity_federation._services import outcomes, records, records_io, records_views, reviews
 from datacity_federation.domain.lifecycle import pilot_state, replay
 from datacity_federation.domain.records import AuditKind, Recommendation
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PilotStatus
 from datacity_federation.errors import DomainError, StoreError, TransitionError
-from datacity_federation.services import outcomes, records, records_io, records_views, reviews
 
 pytestmark = pytest.mark.integration
 
@@ -48,8 +48,8 @@ def test_sync_config_changed_file_updates(synced: Engine, tmp_path: Path) -> Non
     )
     report = records.sync_config(db=synced, cities_dir=folder, by="test")["paris"]
     assert report.updated == {"challenges": 1}
-    from datacity_federation.store.engine import transaction
-    from datacity_federation.store.repository import load_city
+    from datacity_federation._store.engine import transaction
+    from datacity_federation._store.repository import load_city
 
     with transaction(synced) as conn:
         challenge = load_city(conn, "paris").seasons[0].challenges[1]
@@ -84,8 +84,8 @@ def test_sync_config_refuses_removing_challenge_with_applications(
 
 def test_sync_config_keeps_startups_registered_in_records(season_1: Engine) -> None:
     records.sync_config(db=season_1, cities_dir=CITIES, by="test")
-    from datacity_federation.store.engine import transaction
-    from datacity_federation.store.repository import load_city
+    from datacity_federation._store.engine import transaction
+    from datacity_federation._store.repository import load_city
 
     with transaction(season_1) as conn:
         assert load_city(conn, "paris").partner("binlytics") is not None
@@ -221,8 +221,8 @@ def test_rank_challenge_reports_order(season_1: Engine) -> None:
 def test_erase_person_blanks_personal_data_and_keeps_counts(season_1: Engine) -> None:
     from sqlalchemy import select
 
-    from datacity_federation.store import tables as t
-    from datacity_federation.store.mapping import table
+    from datacity_federation._store import tables as t
+    from datacity_federation._store.mapping import table
 
     before = counts(season_1)
     people = table(t.PersonRow)
@@ -237,8 +237,8 @@ def test_erase_person_blanks_personal_data_and_keeps_counts(season_1: Engine) ->
     assert {k: v for k, v in after.items() if k != "audit_events"} == {
         k: v for k, v in before.items() if k != "audit_events"
     }
-    from datacity_federation.store.engine import transaction
-    from datacity_federation.store.repository import get_application, get_person
+    from datacity_federation._store.engine import transaction
+    from datacity_federation._store.repository import get_application, get_person
 
     with transaction(season_1) as conn:
         who = get_person(conn, "paris", person)
@@ -278,8 +278,8 @@ def test_import_json_refuses_existing_city_without_replace(
 
 
 def test_season_records_read_model(season_1: Engine) -> None:
-    from datacity_federation.store.engine import transaction
-    from datacity_federation.store.repository import season_records
+    from datacity_federation._store.engine import transaction
+    from datacity_federation._store.repository import season_records
 
     with transaction(season_1) as conn:
         view = season_records(conn, "paris", "1")

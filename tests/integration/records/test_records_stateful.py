@@ -19,13 +19,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from records_helpers import CITIES
 from sqlalchemy import select
 
+from datacity_federation._services import records
+from datacity_federation._store import tables as t
+from datacity_federation._store.mapping import table
 from datacity_federation.domain.lifecycle import APPLICATION_FLOW, PILOT_FLOW, replay
 from datacity_federation.domain.records import AuditKind
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PilotStatus
 from datacity_federation.errors import DatacityError
-from datacity_federation.services import records
-from datacity_federation.store import tables as t
-from datacity_federation.store.mapping import table
 
 pytestmark = pytest.mark.integration
 
@@ -48,7 +48,7 @@ def template_db() -> Path:
 
 
 def snapshot(db: Path) -> dict[str, list[Any]]:
-    from datacity_federation.store.engine import transaction
+    from datacity_federation._store.engine import transaction
 
     out: dict[str, list[Any]] = {}
     with transaction(db) as conn:
@@ -152,8 +152,8 @@ class Lifecycles(RuleBasedStateMachine):
 
     @invariant()
     def store_matches_model_and_replay(self) -> None:
-        from datacity_federation.store.engine import transaction
-        from datacity_federation.store.repository import list_events
+        from datacity_federation._store.engine import transaction
+        from datacity_federation._store.repository import list_events
 
         apps_t, pilots_t = table(t.ApplicationRow), table(t.PilotRow)
         with transaction(self.db) as conn:

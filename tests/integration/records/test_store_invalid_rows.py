@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from datacity_federation.config.loader import load_city
-from datacity_federation.store.engine import open_store
+from datacity_federation._config.loader import load_city
+from datacity_federation._store.engine import open_store
 from datacity_federation.testing import RunCli
 from datacity_federation.testing.records_seed import seed_season
 

@@ -16,8 +16,8 @@ def _diff(url: str) -> list[object]:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from datacity_federation.store.engine import make_engine
-    from datacity_federation.store.tables import metadata
+    from datacity_federation._store.engine import make_engine
+    from datacity_federation._store.tables import metadata
 
     engine = make_engine(url)
     try:
@@ -30,9 +30,9 @@ def _diff(url: str) -> list[object]:
 
 @pytest.mark.parametrize("fresh_db_url", BACKENDS, indirect=True)
 def test_upgrade_head_on_empty_database_equals_models(fresh_db_url: str) -> None:
-    from datacity_federation.store.engine import make_engine
-    from datacity_federation.store.migrate import upgrade
-    from datacity_federation.store.tables import metadata
+    from datacity_federation._store.engine import make_engine
+    from datacity_federation._store.migrate import upgrade
+    from datacity_federation._store.tables import metadata
 
     engine = make_engine(fresh_db_url)
     upgrade(engine)
@@ -44,8 +44,8 @@ def test_upgrade_head_on_empty_database_equals_models(fresh_db_url: str) -> None
 
 @pytest.mark.parametrize("fresh_db_url", BACKENDS, indirect=True)
 def test_downgrade_base_then_upgrade_round_trips(fresh_db_url: str) -> None:
-    from datacity_federation.store.engine import make_engine
-    from datacity_federation.store.migrate import (
+    from datacity_federation._store.engine import make_engine
+    from datacity_federation._store.migrate import (
         current_revision,
         downgrade,
         head_revision,
@@ -66,7 +66,7 @@ def test_downgrade_base_then_upgrade_round_trips(fresh_db_url: str) -> None:
 def test_migration_chain_has_one_head() -> None:
     from alembic.script import ScriptDirectory
 
-    from datacity_federation.store.migrate import alembic_config
+    from datacity_federation._store.migrate import alembic_config
 
     script = ScriptDirectory.from_config(alembic_config())
     assert len(script.get_heads()) == 1
@@ -75,8 +75,8 @@ def test_migration_chain_has_one_head() -> None:
 
 @pytest.mark.parametrize("fresh_db_url", ["sqlite"], indirect=True)
 def test_open_store_creates_new_sqlite_file_at_head(fresh_db_url: str) -> None:
-    from datacity_federation.store.engine import open_store
-    from datacity_federation.store.migrate import current_revision, head_revision
+    from datacity_federation._store.engine import open_store
+    from datacity_federation._store.migrate import current_revision, head_revision
 
     engine = open_store(fresh_db_url)
     with engine.connect() as conn:
@@ -86,8 +86,8 @@ def test_open_store_creates_new_sqlite_file_at_head(fresh_db_url: str) -> None:
 
 @pytest.mark.parametrize("fresh_db_url", ["sqlite"], indirect=True)
 def test_open_store_refuses_database_behind_head(fresh_db_url: str) -> None:
-    from datacity_federation.store.engine import make_engine, open_store
-    from datacity_federation.store.migrate import downgrade, upgrade
+    from datacity_federation._store.engine import make_engine, open_store
+    from datacity_federation._store.migrate import downgrade, upgrade
 
     engine = make_engine(fresh_db_url)
     upgrade(engine)
@@ -100,7 +100,7 @@ def test_open_store_refuses_database_behind_head(fresh_db_url: str) -> None:
 def test_foreign_keys_enforced_on_sqlite(tmp_path: object) -> None:
     from sqlalchemy import text
 
-    from datacity_federation.store.engine import open_store
+    from datacity_federation._store.engine import open_store
 
     engine = open_store(f"{tmp_path}/fk.db")
     with engine.connect() as conn:

@@ -11,8 +11,8 @@ from sync_helpers import BARCELONA_KEY, PARIS_KEY, Hub
 
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[Hub]:
-    from datacity_federation.sync.hub_ingest import add_city, init_hub
-    from datacity_federation.sync.hub_store import hub_engine
+    from datacity_federation._sync.hub_ingest import add_city, init_hub
+    from datacity_federation._sync.hub_store import hub_engine
 
     engine = hub_engine(str(tmp_path / "hub.db"))
     init_hub(engine, "c40-datacity")

@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import strategies as st
 from sync_helpers import HEADER
 
-from datacity_federation.sync.bundle import datapackage, datapackage_name, pae, zip_members
-from datacity_federation.sync.keys import fingerprint
-from datacity_federation.sync.manifest import PAYLOAD_TYPE, canonical_json, sha256_hex
+from datacity_federation._sync.bundle import datapackage, datapackage_name, pae, zip_members
+from datacity_federation._sync.keys import fingerprint
+from datacity_federation._sync.manifest import PAYLOAD_TYPE, canonical_json, sha256_hex
 
 LONG_SLUG = "a" * 65
 DIGITS_24 = "123456789012345678.123456"

@@ -14,11 +14,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, text
 
+from datacity_federation._sync.bundle import datapackage, datapackage_name, pae
+from datacity_federation._sync.hub_ingest import Accepted, ingest
+from datacity_federation._sync.keys import fingerprint
+from datacity_federation._sync.manifest import PAYLOAD_TYPE, canonical_json, sha256_hex
 from datacity_federation.errors import HubRejected
-from datacity_federation.sync.bundle import datapackage, datapackage_name, pae
-from datacity_federation.sync.hub_ingest import Accepted, ingest
-from datacity_federation.sync.keys import fingerprint
-from datacity_federation.sync.manifest import PAYLOAD_TYPE, canonical_json, sha256_hex
 
 PARIS_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 BARCELONA_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(2, 34)))
@@ -33,7 +33,7 @@ class Hub:
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every hub table, to compare before and after a refused request."""
-    from datacity_federation.sync.hub_store import HUB_METADATA
+    from datacity_federation._sync.hub_store import HUB_METADATA
 
     out: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as conn:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from datacity_federation.config.loader import load_federation
+from datacity_federation._config.loader import load_federation
+from datacity_federation._privacy.rules import PROFILES
+from datacity_federation._services.sync import build_due, build_release_file, release_of
 from datacity_federation.errors import EmptySeasonError
-from datacity_federation.privacy.rules import PROFILES
-from datacity_federation.services.sync import build_due, build_release_file, release_of
 
 pytestmark = pytest.mark.integration
 
@@ -23,8 +23,8 @@ TODAY = date(2026, 1, 1)
 def test_empty_seasons_refused_everywhere_until_allowed(tmp_path: Path) -> None:
     from sqlalchemy import func, select
 
-    from datacity_federation.store.engine import open_store
-    from datacity_federation.sync.outbox import OutboxRow
+    from datacity_federation._store.engine import open_store
+    from datacity_federation._sync.outbox import OutboxRow
 
     paris = load_federation(ROOT / "cities").city("paris")
     assert paris is not None

@@ -22,9 +22,9 @@ from sync_helpers import (
     zip_of,
 )
 
-from datacity_federation.sync.hub_ingest import revoke_key
-from datacity_federation.sync.keys import fingerprint
-from datacity_federation.sync.manifest import canonical_json
+from datacity_federation._sync.hub_ingest import revoke_key
+from datacity_federation._sync.keys import fingerprint
+from datacity_federation._sync.manifest import canonical_json
 from datacity_federation.testing.releases import sample_bundle, sample_facts
 
 pytestmark = pytest.mark.integration

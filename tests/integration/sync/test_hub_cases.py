@@ -15,10 +15,10 @@ from hostile import LAYOUTS, Hostile, build
 from sqlmodel import Session, select
 from sync_helpers import BARCELONA_KEY, HEADER, PARIS_KEY, Hub, craft, push, refused, snapshot
 
-from datacity_federation.sync.cells_csv import format_decimal
-from datacity_federation.sync.hub_admin import audit_log, revoke_token, rotate_token
-from datacity_federation.sync.hub_ingest import ingest, rotate_key
-from datacity_federation.sync.hub_store import HubCell, cells_for_year
+from datacity_federation._sync.cells_csv import format_decimal
+from datacity_federation._sync.hub_admin import audit_log, revoke_token, rotate_token
+from datacity_federation._sync.hub_ingest import ingest, rotate_key
+from datacity_federation._sync.hub_store import HubCell, cells_for_year
 
 pytestmark = pytest.mark.integration
 
@@ -111,7 +111,7 @@ def test_retraction_twice_is_refused_and_a_release_after_it_is_accepted(hub: Hub
 
 
 def _head_id(hub: Hub) -> str:
-    from datacity_federation.sync.hub_store import feed_page
+    from datacity_federation._sync.hub_store import feed_page
 
     return feed_page(hub.engine, limit=1000).entries[-1].bundle_id
 
@@ -275,7 +275,7 @@ def test_audit_never_holds_a_token(hub: Hub) -> None:
 def test_bundle_served_back_is_the_canonical_one(hub: Hub) -> None:
     body = craft()
     assert push(hub, body).status == 201
-    from datacity_federation.sync.hub_store import HubBundle
+    from datacity_federation._sync.hub_store import HubBundle
 
     with Session(hub.engine) as s:
         (stored,) = s.exec(select(HubBundle)).all()

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from sync_helpers import BARCELONA_KEY, PARIS_KEY
 
-from datacity_federation.sync.hub import create_app
-from datacity_federation.sync.hub_ingest import add_city, ingest
-from datacity_federation.sync.hub_store import hub_engine
+from datacity_federation._sync.hub import create_app
+from datacity_federation._sync.hub_ingest import add_city, ingest
+from datacity_federation._sync.hub_store import hub_engine
 from datacity_federation.testing.releases import sample_bundle, sample_facts
 
 pytestmark = pytest.mark.integration

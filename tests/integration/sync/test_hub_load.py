@@ -17,11 +17,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hostile import Hostile, build
 
+from datacity_federation._sync.bundle import build_bundle
+from datacity_federation._sync.hub_ingest import add_city, init_hub
+from datacity_federation._sync.hub_store import feed_page, hub_engine
+from datacity_federation._sync.manifest import Action, ReleaseScope, RulesRef
 from datacity_federation.domain.release import Cell, CellStatus, Metric, Unit
-from datacity_federation.sync.bundle import build_bundle
-from datacity_federation.sync.hub_ingest import add_city, init_hub
-from datacity_federation.sync.hub_store import feed_page, hub_engine
-from datacity_federation.sync.manifest import Action, ReleaseScope, RulesRef
 from datacity_federation.testing.hub_server import hub_process
 from datacity_federation.testing.postgres import PostgresServer
 

@@ -18,10 +18,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlalchemy import text
 from sync_helpers import snapshot
 
+from datacity_federation._sync.hub_ingest import add_city, ingest, init_hub
+from datacity_federation._sync.hub_store import hub_engine
+from datacity_federation._sync.manifest import Action
 from datacity_federation.errors import HubRejected
-from datacity_federation.sync.hub_ingest import add_city, ingest, init_hub
-from datacity_federation.sync.hub_store import hub_engine
-from datacity_federation.sync.manifest import Action
 from datacity_federation.testing.releases import sample_bundle, sample_facts
 
 pytestmark = pytest.mark.integration
@@ -163,7 +163,7 @@ class HubModel(RuleBasedStateMachine):
 
 
 def _text(value: Any) -> str:
-    from datacity_federation.sync.cells_csv import format_decimal
+    from datacity_federation._sync.cells_csv import format_decimal
 
     return format_decimal(value)
 

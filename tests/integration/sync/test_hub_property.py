@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sync_helpers import BARCELONA_KEY, PARIS_KEY, snapshot
 
-from datacity_federation.sync.hub_ingest import add_city, init_hub
-from datacity_federation.sync.hub_store import hub_engine
+from datacity_federation._sync.hub_ingest import add_city, init_hub
+from datacity_federation._sync.hub_store import hub_engine
 from datacity_federation.testing.hub_server import hub_in_thread
 
 pytestmark = pytest.mark.integration

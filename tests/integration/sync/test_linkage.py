@@ -12,17 +12,17 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session, select
 
-from datacity_federation.config.loader import load_federation
-from datacity_federation.privacy.rules import PROFILES
-from datacity_federation.services.linkage import (
+from datacity_federation._config.loader import load_federation
+from datacity_federation._privacy.rules import PROFILES
+from datacity_federation._services.linkage import (
     other_cities_pseudonyms,
     piloting_pseudonyms,
     write_pseudonyms,
 )
-from datacity_federation.services.sync import build_due
-from datacity_federation.store.engine import open_store
-from datacity_federation.sync.cells_csv import read_cells
-from datacity_federation.sync.outbox import OutboxRow
+from datacity_federation._services.sync import build_due
+from datacity_federation._store.engine import open_store
+from datacity_federation._sync.cells_csv import read_cells
+from datacity_federation._sync.outbox import OutboxRow
 from datacity_federation.testing import RunCli
 from datacity_federation.testing.records_seed import seed_season
 

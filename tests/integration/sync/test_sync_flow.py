@@ -14,14 +14,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 
-from datacity_federation.config.loader import load_federation
+from datacity_federation._config.loader import load_federation
+from datacity_federation._privacy.rules import PROFILES
+from datacity_federation._services.sync import build_due, pull_feed, push_outbox
+from datacity_federation._sync.client import HubClient, HubUnreachable
+from datacity_federation._sync.hub_ingest import add_city, init_hub
+from datacity_federation._sync.hub_store import feed_page, hub_engine
+from datacity_federation._sync.keys import generate_key_files, load_private_key
 from datacity_federation.domain.city import City
-from datacity_federation.privacy.rules import PROFILES
-from datacity_federation.services.sync import build_due, pull_feed, push_outbox
-from datacity_federation.sync.client import HubClient, HubUnreachable
-from datacity_federation.sync.hub_ingest import add_city, init_hub
-from datacity_federation.sync.hub_store import feed_page, hub_engine
-from datacity_federation.sync.keys import generate_key_files, load_private_key
 from datacity_federation.testing.hub_server import HubProcess, free_port, hub_in_thread
 
 pytestmark = pytest.mark.integration
@@ -39,7 +39,7 @@ def paris() -> City:
 
 @pytest.fixture(scope="module")
 def seeded_store(tmp_path_factory: pytest.TempPathFactory, paris: City) -> Path:
-    from datacity_federation.store.engine import open_store
+    from datacity_federation._store.engine import open_store
     from datacity_federation.testing.records_seed import seed_season
 
     path = tmp_path_factory.mktemp("store") / "city.db"
@@ -52,7 +52,7 @@ def seeded_store(tmp_path_factory: pytest.TempPathFactory, paris: City) -> Path:
 
 @pytest.fixture
 def store(seeded_store: Path, tmp_path: Path) -> Iterator[Engine]:
-    from datacity_federation.store.engine import open_store
+    from datacity_federation._store.engine import open_store
 
     copy = tmp_path / "city.db"
     shutil.copy(seeded_store, copy)
@@ -69,7 +69,7 @@ def keys(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def hub_db(tmp_path: Path, keys: Path) -> tuple[str, str]:
-    from datacity_federation.sync.keys import load_public_key
+    from datacity_federation._sync.keys import load_public_key
 
     url = str(tmp_path / "hub.db")
     engine = hub_engine(url)
@@ -172,7 +172,7 @@ def test_sync_hub_stopped_mid_push_then_restarted_delivers_exactly_once(
 KILLER = textwrap.dedent(
     """
     import os, sys
-    from datacity_federation.sync import client
+    from datacity_federation._sync import client
 
     real = client.HubClient.push
     when = sys.argv.pop(1)
@@ -184,7 +184,7 @@ KILLER = textwrap.dedent(
         os._exit(9)  # killed after the hub stored it, before the outbox heard of it
 
     client.HubClient.push = push
-    from datacity_federation.cli import main
+    from datacity_federation._cli import main
     main(sys.argv[1:])
     """
 )
@@ -243,7 +243,7 @@ def test_sync_conflict_rebuilds_on_the_hub_head(
     hub_db: tuple[str, str],
     keys: Path,
 ) -> None:
-    from datacity_federation.store.engine import open_store
+    from datacity_federation._store.engine import open_store
     from datacity_federation.testing.records_seed import seed_season
 
     url, token = hub_db
@@ -301,8 +301,8 @@ def test_sync_pull_reports_a_bundle_signed_by_an_unknown_key(
 def test_sync_retraction_tombstones_the_season_and_stays_retracted(
     store: Engine, paris: City, hub_db: tuple[str, str], keys: Path
 ) -> None:
-    from datacity_federation.services.sync import queue_retraction
-    from datacity_federation.sync.hub_store import cells_for_year
+    from datacity_federation._services.sync import queue_retraction
+    from datacity_federation._sync.hub_store import cells_for_year
 
     url, token = hub_db
     key = _key(keys)
@@ -335,7 +335,7 @@ def test_sync_small_correction_is_held_and_builds_nothing(
 ) -> None:
     from sqlalchemy import insert
 
-    from datacity_federation.store.tables import ApplicationRow
+    from datacity_federation._store.tables import ApplicationRow
 
     url, token = hub_db
     with hub_in_thread(url) as base:

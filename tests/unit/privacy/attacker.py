@@ -1,6 +1,6 @@
 """An outsider who reads the public cells and searches every integer table they allow.
 
-Independent of the library's audit on purpose: no import from ``datacity_federation.privacy``.
+Independent of the library's audit on purpose: no import from ``datacity_federation._privacy``.
 It knows what the rule book says a reader knows about the count cells of the application chain
 (applications, start-ups, shortlisted, selected, pilots): published values, what ``A`` and ``D``
 reveal, integrality, non-negativity, theme cells adding up to the ``all`` cell (start-ups: when

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datacity_federation.privacy import multi_city_count, pseudonym
+from datacity_federation._privacy import multi_city_count, pseudonym
 
 pytestmark = pytest.mark.unit
 

@@ -17,9 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from datacity_federation.domain.release import CellStatus
-from datacity_federation.domain.vocab import ApplicationStatus, Outcome
-from datacity_federation.privacy import (
+from datacity_federation._privacy import (
     PROFILES,
     ApplicationFact,
     MoneyFact,
@@ -27,8 +25,10 @@ from datacity_federation.privacy import (
     SeasonFacts,
     build_release,
 )
-from datacity_federation.privacy.tables import Release
-from datacity_federation.sync.cells_csv import read_cells, write_cells
+from datacity_federation._privacy.tables import Release
+from datacity_federation._sync.cells_csv import read_cells, write_cells
+from datacity_federation.domain.release import CellStatus
+from datacity_federation.domain.vocab import ApplicationStatus, Outcome
 
 sys.path.insert(0, str(Path(__file__).parent))
 from attacker import Published, attack

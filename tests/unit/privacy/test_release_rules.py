@@ -10,10 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from datacity_federation.domain.release import ALL_THEMES, CellStatus, Unit
-from datacity_federation.domain.vocab import ApplicationStatus, Outcome
-from datacity_federation.errors import ReleaseError
-from datacity_federation.privacy import (
+from datacity_federation._privacy import (
     PROFILES,
     ApplicationFact,
     ChallengeFact,
@@ -25,9 +22,12 @@ from datacity_federation.privacy import (
     published_problems,
     resolve_profile,
 )
-from datacity_federation.privacy.intervals import Interval
-from datacity_federation.privacy.rules import ALWAYS_ADDITIVE, PUBLIC_METRICS, money_status
-from datacity_federation.privacy.tables import Release
+from datacity_federation._privacy.intervals import Interval
+from datacity_federation._privacy.rules import ALWAYS_ADDITIVE, PUBLIC_METRICS, money_status
+from datacity_federation._privacy.tables import Release
+from datacity_federation.domain.release import ALL_THEMES, CellStatus, Unit
+from datacity_federation.domain.vocab import ApplicationStatus, Outcome
+from datacity_federation.errors import ReleaseError
 
 pytestmark = pytest.mark.unit
 
@@ -252,8 +252,8 @@ def test_profile_may_only_get_stricter() -> None:
 
 
 def test_network_total_sums_published_cells_and_names_suppressed_cities() -> None:
+    from datacity_federation._privacy import network_total
     from datacity_federation.domain.release import Cell, Metric
-    from datacity_federation.privacy import network_total
 
     def cell(city: str, value: int | None) -> Cell:
         return Cell(

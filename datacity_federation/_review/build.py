@@ -1,0 +1,406 @@
+"""Build the annual review from a hub snapshot: pure, no I/O, the day given as a parameter.
+
+Rule header:
+- a season belongs to the year of its end date; a city with no season ending in the year is
+  *missing* (its figures are ``MISSING``, never zero, and it is left out of network figures);
+- a city figure over several seasons sums counts and money, and averages days and percentages;
+- a network figure sums (or averages) the *published* city figures only and counts the cities
+  whose cells were suppressed (``PARTIAL``: "sum of published cells; 2 of 9 cities suppressed");
+- a conversion rate uses only cities that published both of its figures;
+- money is grouped by currency; one converted line is added only when the federation gives a
+  rate for every currency involved, and the rates are stated in the review.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from datacity_federation._review.model import (
+    MISSING,
+    CityReview,
+    Conversion,
+    Coverage,
+    Figure,
+    FigureState,
+    Funnel,
+    HubSnapshot,
+    MoneyLine,
+    NetworkReview,
+    PhaseLine,
+    Review,
+    SeasonScope,
+    ThemeRow,
+)
+from datacity_federation.domain.release import ALL_THEMES, Cell, CellStatus, Metric
+from datacity_federation.domain.vocab import Outcome, Phase
+from datacity_federation.errors import ReviewError
+
+__all__ = ["build_review", "combine_cells", "combine_cities", "network_rate"]
+
+RATE_PLACES = Decimal("0.0001")
+MEAN_PLACES = Decimal("0.1")
+
+Key = tuple[str, str, str]  # metric, theme, dim
+Index = Mapping[str, Mapping[Key, list[Cell]]]  # city -> key -> cells of the year
+
+
+def combine_cells(cells: Sequence[Cell], *, mean: bool = False) -> Figure:
+    """One city's figure from its cells of the year (several seasons: sum, or mean)."""
+    if not cells:
+        return MISSING
+    if len(cells) == 1:  # the common case: one season in the year
+        only = cells[0]
+        if only.value is not None:
+            value = only.value.quantize(MEAN_PLACES) if mean else only.value
+            return Figure(value, FigureState.PUBLISHED)
+        return Figure(None, FigureState.SUPPRESSED, statuses=(only.status.value,))
+    published = [c.value for c in cells if c.value is not None]
+    statuses = tuple(sorted({c.status.value for c in cells if c.value is None}))
+    if not published:
+        return Figure(None, FigureState.SUPPRESSED, statuses=statuses)
+    total = sum(published, Decimal(0))
+    value = (total / len(published)).quantize(MEAN_PLACES) if mean else total
+    state = FigureState.PARTIAL if statuses else FigureState.PUBLISHED
+    return Figure(value, state, statuses=statuses)
+
+
+def combine_cities(figures: Iterable[Figure], *, mean: bool = False) -> Figure:
+    """A network figure from city figures: published values only, suppression counted."""
+    present = [f for f in figures if f.state is not FigureState.MISSING]
+    if not present:
+        return MISSING
+    shown = [f.value for f in present if f.value is not None]
+    suppressed = sum(f.state in (FigureState.PARTIAL, FigureState.SUPPRESSED) for f in present)
+    statuses = tuple(sorted({s for f in present for s in f.statuses}))
+    if not shown:
+        return Figure(None, FigureState.SUPPRESSED, suppressed, len(present), statuses)
+    total = sum(shown, Decimal(0))
+    value = (total / len(shown)).quantize(MEAN_PLACES) if mean else total
+    state = FigureState.PARTIAL if suppressed else FigureState.PUBLISHED
+    return Figure(value, state, suppressed, len(present), statuses)
+
+
+def network_rate(pairs: Iterable[tuple[Figure, Figure]]) -> Figure:
+    """Sum of numerators over sum of denominators, over cities that published both in full."""
+    present = [
+        (n, d)
+        for n, d in pairs
+        if n.state is not FigureState.MISSING and d.state is not FigureState.MISSING
+    ]
+    if not present:
+        return MISSING
+    full = [
+        (n.value, d.value)
+        for n, d in present
+        if n.state is FigureState.PUBLISHED
+        and d.state is FigureState.PUBLISHED
+        and n.value is not None
+        and d.value is not None
+    ]
+    left_out = len(present) - len(full)
+    statuses = tuple(sorted({s for n, d in present for s in (*n.statuses, *d.statuses)}))
+    numerator = sum((n for n, _ in full), Decimal(0))
+    denominator = sum((d for _, d in full), Decimal(0))
+    if not full or denominator == 0:
+        state = FigureState.SUPPRESSED if left_out else FigureState.MISSING
+        return Figure(None, state, left_out, len(present), statuses)
+    value = (numerator / denominator).quantize(RATE_PLACES)
+    state = FigureState.PARTIAL if left_out else FigureState.PUBLISHED
+    return Figure(value, state, left_out, len(present), statuses)
+
+
+def _added(a: Figure, b: Figure) -> Figure:
+    """Two figures of one city added (contracts + joint offers); published only if both are."""
+    return combine_cities([a, b]) if a.shown or b.shown else _worst(a, b)
+
+
+def _worst(a: Figure, b: Figure) -> Figure:
+    if FigureState.MISSING in (a.state, b.state):
+        return MISSING
+    return Figure(None, FigureState.SUPPRESSED, statuses=tuple(sorted({*a.statuses, *b.statuses})))
+
+
+def _city_funnel(cells: Mapping[Key, list[Cell]]) -> Funnel:
+    def count(metric: Metric, dim: str = "") -> Figure:
+        return combine_cells(cells.get((metric.value, ALL_THEMES, dim), []))
+
+    applications = count(Metric.APPLICATIONS)
+    shortlisted = count(Metric.SHORTLISTED)
+    pilots = count(Metric.PILOTS)
+    contracts = count(Metric.PILOT_OUTCOMES, Outcome.CONTRACT.value)
+    joint = count(Metric.PILOT_OUTCOMES, Outcome.JOINT_OFFER.value)
+    deals = _added(contracts, joint)
+    return Funnel(
+        applications=applications,
+        shortlisted=shortlisted,
+        pilots=pilots,
+        contracts=contracts,
+        joint_offers=joint,
+        shortlist_rate=_strip(network_rate([(shortlisted, applications)])),
+        pilot_rate=_strip(network_rate([(pilots, shortlisted)])),
+        deal_rate=_strip(network_rate([(deals, pilots)])),
+    )
+
+
+def _strip(rate: Figure) -> Figure:
+    """A city's own rate carries no network counts."""
+    return Figure(rate.value, rate.state, statuses=rate.statuses)
+
+
+def _network_funnel(funnels: Sequence[Funnel]) -> Funnel:
+    def deals(f: Funnel) -> Figure:
+        return _added(f.contracts, f.joint_offers)
+
+    return Funnel(
+        applications=combine_cities(f.applications for f in funnels),
+        shortlisted=combine_cities(f.shortlisted for f in funnels),
+        pilots=combine_cities(f.pilots for f in funnels),
+        contracts=combine_cities(f.contracts for f in funnels),
+        joint_offers=combine_cities(f.joint_offers for f in funnels),
+        shortlist_rate=network_rate((f.shortlisted, f.applications) for f in funnels),
+        pilot_rate=network_rate((f.pilots, f.shortlisted) for f in funnels),
+        deal_rate=network_rate((deals(f), f.pilots) for f in funnels),
+    )
+
+
+def _index(
+    cells: Iterable[Cell], scopes: Mapping[tuple[str, str], SeasonScope], years: tuple[int, ...]
+) -> dict[int, Index]:
+    """One pass over the cells: year -> city -> (metric, theme, dim) -> cells."""
+    year_of: dict[str, dict[str, int]] = defaultdict(dict)
+    for (city, season), scope in scopes.items():
+        if scope.end.year in years:
+            year_of[city][season] = scope.end.year
+    out: dict[int, dict[str, dict[Key, list[Cell]]]] = {y: {} for y in years}
+    nowhere: dict[str, int] = {}
+    for cell in cells:
+        year = year_of.get(cell.city, nowhere).get(cell.season)
+        if year is not None:
+            by_key = out[year].setdefault(cell.city, {})
+            key = (cell.metric, cell.theme, cell.dim)
+            group = by_key.get(key)
+            if group is None:
+                by_key[key] = [cell]
+            else:
+                group.append(cell)
+    return dict(out)
+
+
+def _members(snapshot: HubSnapshot) -> tuple[str, ...]:
+    extra = sorted({s.city for s in snapshot.seasons} - set(snapshot.members))
+    return (*snapshot.members, *extra)
+
+
+def _currency(city: str, scopes: Sequence[SeasonScope]) -> str | None:
+    currencies = sorted({s.currency for s in scopes})
+    if len(currencies) > 1:
+        raise ReviewError(
+            f"city {city} reports seasons in several currencies ({', '.join(currencies)}) "
+            "for one year; the review never adds different currencies"
+        )
+    return currencies[0] if currencies else None
+
+
+def _phases(cells: Mapping[Key, list[Cell]]) -> tuple[PhaseLine, ...]:
+    return tuple(
+        PhaseLine(
+            phase=p.value,
+            actual=combine_cells(
+                cells.get((Metric.PHASE_DAYS.value, ALL_THEMES, p.value), []), mean=True
+            ),
+            planned=combine_cells(
+                cells.get((Metric.PHASE_DAYS_PLANNED.value, ALL_THEMES, p.value), []), mean=True
+            ),
+        )
+        for p in Phase
+    )
+
+
+def _city_review(
+    city: str,
+    cells: Mapping[Key, list[Cell]],
+    previous: Mapping[Key, list[Cell]],
+    scopes: Sequence[SeasonScope],
+    snapshot: HubSnapshot,
+) -> CityReview:
+    def fig(metric: Metric, *, mean: bool = False) -> Figure:
+        return combine_cells(cells.get((metric.value, ALL_THEMES, ""), []), mean=mean)
+
+    every = [c for group in cells.values() for c in group]
+    coverage = Coverage(
+        seasons=tuple(s.season for s in sorted(scopes, key=lambda s: s.number)),
+        cells=len(every),
+        suppressed_cells=sum(c.status is not CellStatus.FREE for c in every),
+        last_bundle=snapshot.bundles.get(city),
+    )
+    currency = _currency(city, scopes)
+    missing = not scopes
+    money = (
+        None
+        if currency is None
+        else MoneyLine(currency, fig(Metric.SPONSORSHIP_TOTAL), fig(Metric.CONTRACT_VALUE_TOTAL))
+    )
+    return CityReview(
+        city=city,
+        missing=missing,
+        coverage=coverage,
+        currency=currency,
+        funnel=_city_funnel(cells),
+        previous_funnel=_city_funnel(previous),
+        challenges=fig(Metric.CHALLENGES),
+        partners=fig(Metric.CORPORATE_PARTNERS),
+        datasets=fig(Metric.DATASETS_USED),
+        kpi_improvement=fig(Metric.KPI_IMPROVEMENT_MEAN, mean=True),
+        retention=fig(Metric.PARTNER_RETENTION, mean=True),
+        money=money,
+        phases=_phases(cells),
+    )
+
+
+def _themes(index: Index, cities: Sequence[str]) -> tuple[ThemeRow, ...]:
+    codes = sorted({k[1] for city in cities for k in index.get(city, {}) if k[1] != ALL_THEMES})
+    rows = []
+    for theme in codes:
+        ch_key = (Metric.CHALLENGES.value, theme, "")
+        pi_key = (Metric.PILOTS.value, theme, "")
+        running = tuple(
+            city
+            for city in cities
+            if any(
+                c.status is not CellStatus.FREE or (c.value or 0) > 0
+                for c in index.get(city, {}).get(ch_key, [])
+            )
+        )
+        rows.append(
+            ThemeRow(
+                theme=theme,
+                challenges=combine_cities(
+                    combine_cells(index.get(c, {}).get(ch_key, [])) for c in cities
+                ),
+                pilots=combine_cities(
+                    combine_cells(index.get(c, {}).get(pi_key, [])) for c in cities
+                ),
+                cities=running,
+            )
+        )
+    rows.sort(key=lambda r: (-len(r.cities), -(r.challenges.value or 0), r.theme))
+    return tuple(rows)
+
+
+def _money(
+    cities: Sequence[CityReview], rates: Mapping[str, Decimal], target: str | None
+) -> tuple[tuple[MoneyLine, ...], Conversion | None]:
+    lines = [c.money for c in cities if c.money is not None]
+    by_currency: dict[str, list[MoneyLine]] = defaultdict(list)
+    for line in lines:
+        by_currency[line.currency].append(line)
+    out = [
+        MoneyLine(
+            cur,
+            combine_cities(m.sponsorship for m in group),
+            combine_cities(m.contracts for m in group),
+        )
+        for cur, group in sorted(by_currency.items())
+    ]
+    if target is None or not lines:
+        return tuple(out), None
+    table = {**rates, target: Decimal(1)}
+    if any(cur not in table for cur in by_currency):
+        return tuple(out), None  # never convert without a stated rate for every currency
+
+    def converted(f: Figure, rate: Decimal) -> Figure:
+        if f.value is None:
+            return f
+        return Figure(f.value * rate, f.state, f.suppressed_cities, f.of_cities, f.statuses)
+
+    conv = [
+        MoneyLine(
+            target,
+            converted(m.sponsorship, table[m.currency]),
+            converted(m.contracts, table[m.currency]),
+        )
+        for m in lines
+    ]
+    out.append(
+        MoneyLine(
+            target,
+            combine_cities(m.sponsorship for m in conv),
+            combine_cities(m.contracts for m in conv),
+            converted=True,
+        )
+    )
+    used = tuple(sorted((cur, table[cur]) for cur in by_currency if cur != target))
+    return tuple(out), Conversion(target, used)
+
+
+def _network_phases(cities: Sequence[CityReview]) -> tuple[PhaseLine, ...]:
+    """Mean days spent and planned per phase over the cities that published each."""
+    return tuple(
+        PhaseLine(
+            phase.value,
+            combine_cities((c.phases[i].actual for c in cities), mean=True),
+            combine_cities((c.phases[i].planned for c in cities), mean=True),
+        )
+        for i, phase in enumerate(Phase)
+    )
+
+
+def build_review(
+    snapshot: HubSnapshot,
+    *,
+    year: int,
+    on: date,
+    currency_rates: Mapping[str, Decimal] | None = None,
+    review_currency: str | None = None,
+) -> Review:
+    """The annual review of ``year`` from ``snapshot``; ``on`` is the day it is made."""
+    scopes = {(s.city, s.season): s for s in snapshot.seasons}
+    members = _members(snapshot)
+    indexed = _index(snapshot.cells, scopes, (year - 1, year))
+    index, before = indexed[year], indexed[year - 1]
+    of_year: dict[str, list[SeasonScope]] = defaultdict(list)
+    for season in snapshot.seasons:
+        if season.end.year == year:
+            of_year[season.city].append(season)
+    cities = tuple(
+        _city_review(city, index.get(city, {}), before.get(city, {}), of_year[city], snapshot)
+        for city in members
+    )
+    reporting = tuple(c.city for c in cities if not c.missing)
+    money, conversion = _money(
+        [c for c in cities if not c.missing], currency_rates or {}, review_currency
+    )
+    present = [c for c in cities if not c.missing]
+    reported_before = {s.city for s in snapshot.seasons if s.end.year == year - 1}
+    both = [c for c in present if c.city in reported_before]
+    network = NetworkReview(
+        funnel=_network_funnel([c.funnel for c in present]),
+        previous_funnel=_network_funnel([c.previous_funnel for c in both]),
+        comparable_funnel=_network_funnel([c.funnel for c in both]),
+        challenges=combine_cities(c.challenges for c in present),
+        partners=combine_cities(c.partners for c in present),
+        datasets=combine_cities(c.datasets for c in present),
+        kpi_improvement=combine_cities((c.kpi_improvement for c in present), mean=True),
+        retention=combine_cities((c.retention for c in present), mean=True),
+        money=money,
+        phases=_network_phases(present),
+        themes=_themes(index, reporting),
+    )
+    return Review(
+        year=year,
+        members=members,
+        reporting=reporting,
+        missing=tuple(c.city for c in cities if c.missing),
+        compared=tuple(c.city for c in both),
+        cities=cities,
+        network=network,
+        conversion=conversion,
+        city_names=snapshot.city_names,
+        network_name=snapshot.network_name,
+        sample_data=snapshot.sample_data,
+        generated_on=on,
+        theme_labels=snapshot.theme_labels,
+    )

@@ -1,0 +1,264 @@
+"""Render a review as one self-contained HTML page per language (and PDF through WeasyPrint).
+
+Rule header: one locale is bound for a whole render: the gettext catalog of the language and
+Babel's number, percent, currency and date formats of the same locale. The page carries its CSS
+and its charts (inline SVG, each with a title, a description and a data table beside it) and
+loads nothing from the network, so it opens offline. Arabic (and any right-to-left language)
+gets ``dir="rtl"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from datacity_federation._i18n import Catalogs, Translator, bcp47
+from datacity_federation._review.model import Figure, FigureState, Review
+from datacity_federation.domain.vocab import OUTCOME_LABELS, PHASE_LABELS, THEME_LABELS
+from datacity_federation.errors import ReviewError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+__all__ = ["render_html", "render_index", "render_pdf"]
+
+_SHIPPED = Catalogs()
+
+
+class _SharedBytecode:
+    """Compiled templates shared by every language's environment: a template is compiled once
+    per process, whatever the number of languages rendered."""
+
+    def __init__(self) -> None:
+        from jinja2 import BytecodeCache
+
+        store: dict[str, bytes] = {}
+
+        class Cache(BytecodeCache):
+            def load_bytecode(self, bucket: Any) -> None:
+                code = store.get(bucket.key)
+                if code is not None:
+                    bucket.bytecode_from_string(code)
+
+            def dump_bytecode(self, bucket: Any) -> None:
+                store[bucket.key] = bucket.bytecode_to_string()
+
+        self.cache = Cache()
+
+
+@lru_cache(maxsize=1)
+def _bytecode() -> _SharedBytecode:
+    return _SharedBytecode()
+
+
+@lru_cache(maxsize=64)
+def _environment(catalogs: Catalogs, lang: str) -> Environment:
+    """The template environment of one language: its gettext installed, compiled code shared."""
+    from jinja2 import (
+        Environment,
+        FileSystemLoader,
+        StrictUndefined,
+        pass_context,
+        select_autoescape,
+    )
+
+    from datacity_federation._config.resources import templates_dir
+
+    folder = templates_dir() / "review"
+    if not folder.is_dir():
+        raise ReviewError(f"review templates not found in {folder}")
+    env = Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(["html", "j2", "svg"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        bytecode_cache=_bytecode().cache,
+    )
+    tr = catalogs.translator(lang)
+    env.install_gettext_translations(tr.translations, newstyle=True)  # type: ignore[attr-defined]
+
+    @pass_context
+    def city_name(context: Any, code: str) -> str:
+        return str(context["city"](code))
+
+    env.filters["city_name"] = city_name
+    return env
+
+
+class _Formats:
+    """The review's ways of showing a figure, over the one :class:`Formatter` of the locale."""
+
+    def __init__(self, tr: Translator) -> None:
+        self.lang = tr.tag
+        self.fmt = tr.fmt
+
+    def num(self, value: Decimal | int | None) -> str:
+        return "" if value is None else self.fmt.number(value)
+
+    def pct(self, fraction: Decimal | None) -> str:
+        """A fraction (0.25) as a percentage in the locale."""
+        return "" if fraction is None else self.fmt.percent(fraction)
+
+    def points(self, percent: Decimal | None) -> str:
+        """A value already in percent (25.0) as a percentage in the locale."""
+        return "" if percent is None else self.fmt.percent(percent / 100)
+
+    def change(self, now: Figure, before: Figure) -> str:
+        """Year-over-year change of two published figures, signed; empty when not comparable."""
+        if now.value is None or before.value is None or before.value == 0:
+            return ""
+        return self.fmt.percent((now.value - before.value) / before.value, signed=True)
+
+    def money(self, value: Decimal | None, currency: str) -> str:
+        """An amount in whole units, in the locale's own currency pattern."""
+        return "" if value is None else self.fmt.money(value, currency, whole=True)
+
+    def day(self, value: date) -> str:
+        return self.fmt.date(value)
+
+    def moment(self, value: datetime) -> str:
+        return self.fmt.datetime(value.astimezone(UTC) if value.tzinfo else value)
+
+    def language(self, code: str) -> str:
+        return self.fmt.language(code)
+
+
+def _scale(values: Iterable[Decimal | None], width: float) -> Callable[[Decimal | None], float]:
+    top = max((v for v in values if v is not None and v > 0), default=Decimal(1))
+
+    def length(value: Decimal | None) -> float:
+        return 0.0 if value is None or value <= 0 else round(float(value / top) * width, 1)
+
+    return length
+
+
+class _Figures:
+    """How a figure reads: its value in the locale, or why there is none, and the network note.
+
+    Kept in Python rather than a template macro: it runs for every cell of every table.
+    """
+
+    def __init__(self, fmt: _Formats, tr: Translator) -> None:
+        from markupsafe import Markup, escape
+
+        self.fmt = fmt
+        self.markup = Markup
+        self.escape = escape
+        self._ = tr.gettext
+
+    def value(self, v: Decimal, kind: str, cur: str) -> str:
+        f = self.fmt
+        if kind == "pct":
+            return f.pct(v)
+        if kind == "points":
+            return f.points(v)
+        if kind == "money":
+            return f.money(v, cur)
+        return f.num(v)
+
+    def show(self, fig: Figure, kind: str = "num", cur: str = "") -> str:
+        _, m, esc = self._, self.markup, self.escape
+        if fig.state is FigureState.MISSING:
+            # Translators: in a table cell, a city that sent no results for the year.
+            return m(f'<span class="missing">{esc(_("missing"))}</span>')
+        if fig.value is None:
+            letters = f" ({', '.join(fig.statuses)})" if fig.statuses else ""
+            # Translators: in a table cell, a figure the city's disclosure rules withhold.
+            return m(f'<span class="suppressed">{esc(_("suppressed") + letters)}</span>')
+        star = '<sup class="partial" aria-hidden="true">*</sup>'
+        partial = star if fig.state is FigureState.PARTIAL else ""
+        return m(f'<span class="value">{esc(self.value(fig.value, kind, cur))}</span>{partial}')
+
+    def plain(self, fig: Figure, kind: str = "num", cur: str = "") -> str:
+        """The same as :meth:`show`, as text (chart labels)."""
+        if fig.value is None:
+            return self._("missing") if fig.state is FigureState.MISSING else self._("suppressed")
+        return self.value(fig.value, kind, cur) + ("*" if fig.state is FigureState.PARTIAL else "")
+
+    def note(self, fig: Figure, how: str = "sum") -> str:
+        if not fig.suppressed_cities:
+            return ""
+        _, num = self._, self.fmt.num
+        s, n = num(fig.suppressed_cities), num(fig.of_cities)
+        if how == "mean":
+            text = _("mean of published figures; %(s)s of %(n)s cities suppressed") % {
+                "s": s,
+                "n": n,
+            }
+        elif how == "rate":
+            text = _("over cities that published both figures; %(s)s of %(n)s cities left out") % {
+                "s": s, "n": n,
+            }  # fmt: skip
+        else:
+            text = _("sum of published cells; %(s)s of %(n)s cities suppressed") % {"s": s, "n": n}
+        return self.markup(f'<span class="note">{self.escape(text)}</span>')
+
+
+def _context(review: Review, tr: Translator) -> dict[str, Any]:
+    fmt = _Formats(tr)
+    figures = _Figures(fmt, tr)
+    extra = review.theme_labels
+
+    def city(code: str) -> str:
+        return tr.name(review.city_names.get(code, {})) or code
+
+    return {
+        "review": review,
+        "net": review.network,
+        "lang": tr.tag,
+        "dir": tr.direction,
+        "fallback_note": tr.page_note(),
+        "f": fmt,
+        "city": city,
+        "network_name": tr.name(review.network_name) or "Data City",
+        "theme": lambda code: tr.label(THEME_LABELS, code, extra),
+        "phase": lambda code: tr.label(PHASE_LABELS, code),
+        "outcome": lambda code: tr.label(OUTCOME_LABELS, code),
+        "scale": _scale,
+        "show": figures.show,
+        "plain": figures.plain,
+        "note": figures.note,
+    }
+
+
+def render_html(review: Review, *, lang: str, catalogs: Catalogs | None = None) -> str:
+    """The review as one self-contained HTML page in ``lang`` (words from ``catalogs``)."""
+    books = catalogs or _SHIPPED
+    env = _environment(books, bcp47(lang))
+    return env.get_template("review.html.j2").render(_context(review, books.translator(lang)))
+
+
+def render_index(
+    review: Review, *, files: Mapping[str, str], catalogs: Catalogs | None = None
+) -> str:
+    """A small page linking the review in every language (``files``: language -> file name)."""
+    books = catalogs or _SHIPPED
+    english = books.translator("en")
+    entries = []
+    for lang, name in files.items():
+        tr = books.translator(lang)
+        entries.append((tr.tag, tr.fmt.language(tr.tag), name, tr.direction))
+    ctx = _context(review, english)
+    return (
+        _environment(books, "en").get_template("index.html.j2").render({**ctx, "entries": entries})
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    """The HTML page as PDF (print CSS applies); needs the optional ``pdf`` extra."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise ReviewError(
+            "PDF output needs WeasyPrint: install the 'pdf' extra "
+            "(pip install 'datacity-federation[pdf]') and its system libraries (Pango); "
+            f"or use --format html ({exc.__class__.__name__}: {exc})"
+        ) from None
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

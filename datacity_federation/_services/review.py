@@ -1,0 +1,137 @@
+"""Use cases of the annual review: choose its languages, build it, write it in a format.
+
+Keyword-only functions; the CLI and apps call these. Files written: ``review-<year>.<lang>.html``
+per language plus ``index.html`` (html), ``review-<year>.<lang>.pdf`` (pdf), ``review-<year>.json``
+or ``review-<year>.csv`` (json, csv: the same figures, no words).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from datacity_federation._i18n import Catalogs, bcp47, parse_locale
+from datacity_federation._review.build import build_review
+from datacity_federation._review.model import HubSnapshot, Review
+from datacity_federation.domain.federation import Federation
+from datacity_federation.errors import ReviewError
+
+__all__ = [
+    "ReviewFormat",
+    "federation_review",
+    "review_languages",
+    "with_federation",
+    "write_review",
+]
+
+
+class ReviewFormat(StrEnum):
+    """What ``datacity review --format`` writes."""
+
+    HTML = "html"
+    JSON = "json"
+    CSV = "csv"
+    PDF = "pdf"
+
+
+def review_languages(*, federation: Federation, requested: Sequence[str] = ()) -> tuple[str, ...]:
+    """The locales to write, in BCP 47 spelling: ``requested``, else the federation's reporting
+    languages and every language a member city declares (in that order, without repeats).
+
+    Never refuses a language for want of a catalogue: its words fall back (see
+    :class:`~datacity_federation._i18n.Catalogs`); only a tag CLDR does not know is an error.
+    """
+    wanted = requested or (
+        *federation.settings.defaults.reporting_languages,
+        *(lang for city in federation.cities for lang in city.languages),
+    )
+    seen: list[str] = []
+    for lang in wanted:
+        parse_locale(lang)
+        tag = bcp47(lang)
+        if tag not in seen:
+            seen.append(tag)
+    return tuple(seen)
+
+
+def with_federation(snapshot: HubSnapshot, federation: Federation) -> HubSnapshot:
+    """The snapshot with the federation's members (in its order) and their names."""
+    members = tuple(c.id for c in federation.cities)
+    names = {c.id: dict(c.name) for c in federation.cities}
+    return dataclasses.replace(
+        snapshot,
+        members=members,
+        city_names={**snapshot.city_names, **names},
+        network_name=dict(federation.settings.name),
+        theme_labels={t.code: dict(t.label) for t in federation.settings.themes},
+    )
+
+
+def federation_review(
+    *, snapshot: HubSnapshot, federation: Federation, year: int, on: date
+) -> Review:
+    """Build the review of ``year`` with the federation's members, names and currency rates."""
+    settings = federation.settings
+    return build_review(
+        with_federation(snapshot, federation),
+        year=year,
+        on=on,
+        currency_rates=settings.currency_rates,
+        review_currency=settings.review_currency,
+    )
+
+
+def write_review(
+    *,
+    review: Review,
+    out: Path,
+    languages: Sequence[str],
+    fmt: ReviewFormat = ReviewFormat.HTML,
+    catalogs: Catalogs | None = None,
+) -> list[Path]:
+    """Write the review into the folder ``out`` (created); return the files written, main first.
+
+    Words come from ``catalogs`` (default: the shipped ones); a language without a complete
+    catalogue falls back and its page says so, unless the catalogues are strict.
+    """
+    from datacity_federation._review import export, render
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReviewError(f"cannot create the output folder {out}: {exc.strerror}") from None
+    stem = f"review-{review.year}"
+    written: list[Path] = []
+    if fmt is ReviewFormat.JSON:
+        written.append(_write(out / f"{stem}.json", export.review_json(review)))
+    elif fmt is ReviewFormat.CSV:
+        written.append(_write(out / f"{stem}.csv", export.review_csv(review)))
+    elif fmt is ReviewFormat.PDF:
+        for lang in languages:
+            pdf = render.render_pdf(render.render_html(review, lang=lang, catalogs=catalogs))
+            written.append(_write(out / f"{stem}.{lang}.pdf", pdf))
+    else:
+        files = {lang: f"{stem}.{lang}.html" for lang in languages}
+        pages = [
+            _write(out / name, render.render_html(review, lang=lang, catalogs=catalogs))
+            for lang, name in files.items()
+        ]
+        written.append(
+            _write(out / "index.html", render.render_index(review, files=files, catalogs=catalogs))
+        )
+        written += pages
+    return written
+
+
+def _write(path: Path, content: str | bytes) -> Path:
+    try:
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise ReviewError(f"cannot write {path}: {exc.strerror}") from None
+    return path
