@@ -1,6 +1,6 @@
 """Words of the release summary (numbers stay in the core, words come from the catalogues).
 
-Each metric and each suppression reason is one message; the summary is written in the city's
+Each suppression reason is one message (a metric's name is its declaration's ``label``); the summary is written in the city's
 language (or ``--lang``), with numbers in that locale.
 """
 
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datacity_federation._i18n import Translator
 from datacity_federation._privacy.tables import Release
-from datacity_federation.domain.vocab import N_, OUTCOME_LABELS, PHASE_LABELS, THEME_LABELS
+from datacity_federation.domain.metrics import metric_spec
+from datacity_federation.domain.vocab import N_, THEME_LABELS
 
-__all__ = ["METRICS", "REASONS", "reason_values", "summary_lines", "where_text"]
+__all__ = ["REASONS", "reason_values", "summary_lines", "where_text"]
 
 # Why a cell is suppressed, per reason code of the rules (placeholders: the profile's thresholds).
 REASONS: dict[str, str] = {
@@ -27,37 +28,15 @@ REASONS: dict[str, str] = {
     "held": N_("kept at its previous value: the change alone would identify a few contributors"),
 }
 
-# Metric names as a director reads them; the codes stay in the cells.
-METRICS: dict[str, str] = {
-    "challenges": N_("challenges"),
-    "corporate_partners": N_("corporate partners"),
-    "datasets_used": N_("data sets used"),
-    "applications": N_("applications"),
-    "startups": N_("start-ups"),
-    "shortlisted": N_("shortlisted"),
-    "selected": N_("selected"),
-    "pilots": N_("pilots"),
-    "pilot_outcomes": N_("pilot outcomes"),
-    "phase_days": N_("days in the phase"),
-    "phase_days_planned": N_("planned days in the phase"),
-    "sponsorship_total": N_("sponsorship total"),
-    "contract_value_total": N_("contract value total"),
-    "kpi_improvement_mean": N_("mean KPI improvement"),
-    "partner_retention": N_("partner retention"),
-    "network_startups_multi_city": N_("start-ups piloting in several cities"),
-}
-
 
 def where_text(key: tuple[str, str, str], tr: Translator) -> str:
     """A cell named in words: metric [theme / outcome or phase]."""
     metric, theme, dim = key
     # Translators: a release cell over every theme of the season.
     theme_text = tr.gettext("all themes") if theme == "all" else tr.label(THEME_LABELS, theme)
-    dim_text = ""
-    if dim:
-        table = OUTCOME_LABELS if metric == "pilot_outcomes" else PHASE_LABELS
-        dim_text = f" / {tr.label(table, dim)}"
-    return f"{tr.label(METRICS, metric)} [{theme_text}{dim_text}]"
+    spec = metric_spec(metric)
+    dim_text = f" / {tr.label(spec.dims, dim)}" if dim else ""
+    return f"{tr.gettext(spec.label)} [{theme_text}{dim_text}]"
 
 
 def summary_lines(release: Release, *, city_name: str, tr: Translator) -> list[str]:

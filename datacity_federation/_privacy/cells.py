@@ -6,7 +6,9 @@ which rules apply: ``count``, ``money`` and ``kpi`` cells come from programme re
 through the disclosure rules; ``public`` cells (challenges, their corporate partners, data sets
 used, phase days) are figures the city publishes itself and are released as they are; ``rate``
 (partner retention) is a share of the season's partners, ruled like a count of them. KPI
-contributions are keyed by pilot identity, so two releases are compared pilot by pilot.
+contributions are keyed by pilot identity, so two releases are compared pilot by pilot. The
+kind is the metric's disclosure class in the registry (:mod:`datacity_federation.domain.metrics`);
+a registered metric with a ``compute`` function adds its cells after the built-in pass.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from datacity_federation._privacy.facts import MoneyFact, PilotFact, SeasonFacts
+from datacity_federation.domain.metrics import METRICS, Disclosure
 from datacity_federation.domain.release import ALL_THEMES
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome
 
@@ -25,7 +28,13 @@ __all__ = ["COUNT", "KPI", "MONEY", "PUBLIC", "RATE", "Key", "RawCell", "empty_l
 Key = tuple[str, str, str]
 """``(metric, theme, dim)``: a cell's place in one city-season release."""
 
-COUNT, MONEY, KPI, PUBLIC, RATE = "count", "money", "kpi", "public", "rate"
+COUNT, MONEY, KPI, PUBLIC, RATE = (
+    Disclosure.COUNT,
+    Disclosure.MONEY,
+    Disclosure.KPI,
+    Disclosure.PUBLIC,
+    Disclosure.RATE,
+)
 SHORTLISTED = {ApplicationStatus.SHORTLISTED, ApplicationStatus.SELECTED}
 
 
@@ -155,6 +164,11 @@ def raw_cells(f: SeasonFacts) -> dict[Key, RawCell]:
         put(
             RawCell(("network_startups_multi_city", ALL_THEMES, ""), COUNT, n, _ones(range(int(n))))
         )
+    for spec in METRICS.values():
+        if spec.compute is not None:  # a metric registered beside the built-in ones
+            for v in spec.compute(f):
+                key = (spec.code, v.theme, v.dim)
+                put(RawCell(key, spec.disclosure, v.value, dict(v.units)))
     return out
 
 

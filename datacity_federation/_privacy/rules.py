@@ -25,7 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from datacity_federation.domain.release import ALL_THEMES, Cell, CellStatus, Metric, Unit
+from datacity_federation.domain.metrics import Disclosure, SpecView
+from datacity_federation.domain.release import ALL_THEMES, Cell, CellStatus, Unit
 from datacity_federation.domain.vocab import DISCLOSURE_PROFILES
 from datacity_federation.errors import ReleaseError
 
@@ -97,14 +98,8 @@ PROFILE_VERSIONS: Mapping[tuple[str, int], DisclosureProfile] = {
 PROFILES: Mapping[str, DisclosureProfile] = {p.name: p for p in _V2}
 """The current version of each profile: what releases are built under."""
 
-PUBLIC_METRICS = frozenset(
-    {
-        Metric.CHALLENGES,
-        Metric.CORPORATE_PARTNERS,
-        Metric.DATASETS_USED,
-        Metric.PHASE_DAYS,
-        Metric.PHASE_DAYS_PLANNED,
-    }
+PUBLIC_METRICS: Mapping[str, bool] = SpecView(
+    lambda s: True if s.disclosure is Disclosure.PUBLIC else None
 )
 """Figures the city publishes itself (calls, partner lists, portals, the season plan): released
 unsuppressed from profile version 2 on; the rules apply to what comes from programme records."""
@@ -168,17 +163,7 @@ def kpi_status(values: Sequence[Decimal], profile: DisclosureProfile) -> CellSta
     return CellStatus.FREE
 
 
-ALWAYS_ADDITIVE = frozenset(
-    {
-        Metric.CHALLENGES,
-        Metric.APPLICATIONS,
-        Metric.SHORTLISTED,
-        Metric.SELECTED,
-        Metric.PILOTS,
-        Metric.PILOT_OUTCOMES,
-        Metric.CONTRACT_VALUE_TOTAL,
-    }
-)
+ALWAYS_ADDITIVE: Mapping[str, bool] = SpecView(lambda s: True if s.additive else None)
 """Metrics whose theme cells always add up to the ``all`` cell (each row has one theme)."""
 
 
@@ -190,7 +175,7 @@ def published_problems(cells: Iterable[Cell], profile: DisclosureProfile) -> lis
     """
     problems: list[str] = []
     groups: dict[tuple[str, str, str], list[Cell]] = {}
-    public = PUBLIC_METRICS if profile.version >= 2 else frozenset()
+    public: Mapping[str, bool] = PUBLIC_METRICS if profile.version >= 2 else {}
     for c in cells:
         if c.metric in public:
             continue

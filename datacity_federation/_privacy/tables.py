@@ -31,13 +31,8 @@ from datacity_federation._privacy.rules import (
     published_problems,
     round_kpi,
 )
-from datacity_federation.domain.release import (
-    ALL_THEMES,
-    METRIC_UNITS,
-    Cell,
-    CellStatus,
-    Metric,
-)
+from datacity_federation.domain.metrics import Metric, metric_code, metric_spec
+from datacity_federation.domain.release import ALL_THEMES, Cell, CellStatus
 from datacity_federation.domain.vocab import Outcome
 from datacity_federation.errors import ReleaseError
 
@@ -175,11 +170,11 @@ def release_of_raw(
         Cell(
             city=facts.city,
             season=facts.season,
-            metric=Metric(key[0]),
+            metric=metric_code(key[0]),
             theme=key[1],
             dim=key[2],
             value=_public_value(raw[key], profile) if status[key] is CellStatus.FREE else None,
-            unit=METRIC_UNITS[Metric(key[0])],
+            unit=metric_spec(key[0]).unit,
             status=status[key],
         )
         for key in sorted(raw)

@@ -4,6 +4,8 @@ Rule header:
 - a season belongs to the year of its end date; a city with no season ending in the year is
   *missing* (its figures are ``MISSING``, never zero, and it is left out of network figures);
 - a city figure over several seasons sums counts and money, and averages days and percentages;
+- the figures of their own (``figures``) are the registry's metrics with a ``review``
+  declaration (:mod:`datacity_federation.domain.metrics`), combined as each one declares;
 - a network figure sums (or averages) the *published* city figures only and counts the cities
   whose cells were suppressed (``PARTIAL``: "sum of published cells; 2 of 9 cities suppressed");
 - a conversion rate uses only cities that published both of its figures;
@@ -34,6 +36,7 @@ from datacity_federation._review.model import (
     SeasonScope,
     ThemeRow,
 )
+from datacity_federation.domain.metrics import METRICS, Combine, MetricSpec
 from datacity_federation.domain.release import ALL_THEMES, Cell, CellStatus, Metric
 from datacity_federation.domain.vocab import Outcome, Phase
 from datacity_federation.errors import ReviewError
@@ -226,8 +229,8 @@ def _city_review(
     scopes: Sequence[SeasonScope],
     snapshot: HubSnapshot,
 ) -> CityReview:
-    def fig(metric: Metric, *, mean: bool = False) -> Figure:
-        return combine_cells(cells.get((metric.value, ALL_THEMES, ""), []), mean=mean)
+    def fig(metric: str, *, mean: bool = False) -> Figure:
+        return combine_cells(cells.get((metric, ALL_THEMES, ""), []), mean=mean)
 
     every = [c for group in cells.values() for c in group]
     coverage = Coverage(
@@ -250,14 +253,17 @@ def _city_review(
         currency=currency,
         funnel=_city_funnel(cells),
         previous_funnel=_city_funnel(previous),
-        challenges=fig(Metric.CHALLENGES),
-        partners=fig(Metric.CORPORATE_PARTNERS),
-        datasets=fig(Metric.DATASETS_USED),
-        kpi_improvement=fig(Metric.KPI_IMPROVEMENT_MEAN, mean=True),
-        retention=fig(Metric.PARTNER_RETENTION, mean=True),
+        figures={
+            code: fig(code, mean=spec.combine is Combine.MEAN) for code, spec in _shown().items()
+        },
         money=money,
         phases=_phases(cells),
     )
+
+
+def _shown() -> dict[str, MetricSpec]:
+    """The metrics the review shows as figures of their own (the registry as it stands)."""
+    return {code: spec for code, spec in METRICS.items() if spec.review is not None}
 
 
 def _themes(index: Index, cities: Sequence[str]) -> tuple[ThemeRow, ...]:
@@ -380,11 +386,12 @@ def build_review(
         funnel=_network_funnel([c.funnel for c in present]),
         previous_funnel=_network_funnel([c.previous_funnel for c in both]),
         comparable_funnel=_network_funnel([c.funnel for c in both]),
-        challenges=combine_cities(c.challenges for c in present),
-        partners=combine_cities(c.partners for c in present),
-        datasets=combine_cities(c.datasets for c in present),
-        kpi_improvement=combine_cities((c.kpi_improvement for c in present), mean=True),
-        retention=combine_cities((c.retention for c in present), mean=True),
+        figures={
+            code: combine_cities(
+                (c.figure(code) for c in present), mean=spec.combine is Combine.MEAN
+            )
+            for code, spec in _shown().items()
+        },
         money=money,
         phases=_network_phases(present),
         themes=_themes(index, reporting),

@@ -93,13 +93,7 @@ def review_rows(review: Review) -> Iterator[dict[str, str]]:
     net = review.network
     yield from _funnel_rows("network", "", net.funnel)
     yield from _funnel_rows("network", "previous_year.", net.previous_funnel)
-    for name, fig in (
-        ("challenges", net.challenges),
-        ("corporate_partners", net.partners),
-        ("datasets_used", net.datasets),
-        ("kpi_improvement_mean", net.kpi_improvement),
-        ("partner_retention", net.retention),
-    ):
+    for name, fig in net.figures.items():
         yield _row("network", name, fig)
     for money in net.money:
         suffix = ".converted" if money.converted else ""
@@ -116,13 +110,7 @@ def review_rows(review: Review) -> Iterator[dict[str, str]]:
     for city in review.cities:
         yield from _funnel_rows(city.city, "", city.funnel)
         yield from _funnel_rows(city.city, "previous_year.", city.previous_funnel)
-        for name, fig in (
-            ("challenges", city.challenges),
-            ("corporate_partners", city.partners),
-            ("datasets_used", city.datasets),
-            ("kpi_improvement_mean", city.kpi_improvement),
-            ("partner_retention", city.retention),
-        ):
+        for name, fig in city.figures.items():
             yield _row(city.city, name, fig)
         if city.money is not None:
             cur = city.money.currency

@@ -121,6 +121,39 @@ class Figure:
 MISSING = Figure(None, FigureState.MISSING)
 
 
+class _NamedFigures:
+    """The built-in metrics' figures by name (read from ``figures``, the one place they live)."""
+
+    __slots__ = ()
+    figures: Mapping[str, Figure]
+
+    def figure(self, metric: str) -> Figure:
+        """The figure of ``metric`` (``MISSING`` when the review has none for it)."""
+        return self.figures.get(metric, MISSING)
+
+    @property
+    def challenges(self) -> Figure:
+        return self.figure("challenges")
+
+    @property
+    def partners(self) -> Figure:
+        return self.figure("corporate_partners")
+
+    @property
+    def datasets(self) -> Figure:
+        return self.figure("datasets_used")
+
+    @property
+    def kpi_improvement(self) -> Figure:
+        """Mean KPI improvement (percentage points; network: mean of the city means)."""
+        return self.figure("kpi_improvement_mean")
+
+    @property
+    def retention(self) -> Figure:
+        """Partner retention (network: mean of the published city shares)."""
+        return self.figure("partner_retention")
+
+
 @dataclass(frozen=True, slots=True)
 class Funnel:
     """Applications -> shortlisted -> pilots -> contracts and joint offers."""
@@ -209,7 +242,7 @@ class Coverage:
 
 
 @dataclass(frozen=True, slots=True)
-class CityReview:
+class CityReview(_NamedFigures):
     """One city's year."""
 
     city: str
@@ -218,17 +251,15 @@ class CityReview:
     currency: str | None
     funnel: Funnel
     previous_funnel: Funnel
-    challenges: Figure
-    partners: Figure
-    datasets: Figure
-    kpi_improvement: Figure
-    retention: Figure
+    figures: Mapping[str, Figure]
+    """One figure per metric the registry shows on its own (``review`` in its declaration), by
+    metric code, in registry order."""
     money: MoneyLine | None
     phases: tuple[PhaseLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class NetworkReview:
+class NetworkReview(_NamedFigures):
     """The network's year: sums of published cells, each saying what was left out."""
 
     funnel: Funnel
@@ -236,13 +267,9 @@ class NetworkReview:
     """The year before, over the cities that reported in both years."""
     comparable_funnel: Funnel
     """This year over the same cities as ``previous_funnel`` (what the change compares)."""
-    challenges: Figure
-    partners: Figure
-    datasets: Figure
-    kpi_improvement: Figure
-    """Mean of the published city means (percentage points)."""
-    retention: Figure
-    """Mean of the published city shares."""
+    figures: Mapping[str, Figure]
+    """One figure per metric the registry shows on its own: the sum of the published city
+    figures, or their mean (KPI means, shares, days) as the metric's declaration says."""
     money: tuple[MoneyLine, ...]
     """One line per currency, never added together; plus a converted line when rates allow."""
     phases: tuple[PhaseLine, ...]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from datacity_federation._i18n import Catalogs, Translator, bcp47
 from datacity_federation._review.model import Figure, FigureState, Review
+from datacity_federation.domain.metrics import metrics_shown_in
 from datacity_federation.domain.vocab import OUTCOME_LABELS, PHASE_LABELS, THEME_LABELS
 from datacity_federation.errors import ReviewError
 
@@ -224,6 +225,7 @@ def _context(review: Review, tr: Translator) -> dict[str, Any]:
         "show": figures.show,
         "plain": figures.plain,
         "note": figures.note,
+        "shown": metrics_shown_in,
     }
 
 

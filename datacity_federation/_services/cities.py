@@ -20,8 +20,9 @@ from datacity_federation._i18n import Catalogs, Translator
 from datacity_federation.domain.base import format_loc
 from datacity_federation.domain.city import City
 from datacity_federation.domain.federation import FederationSettings
+from datacity_federation.domain.platforms import PLATFORMS
 from datacity_federation.domain.season import Season
-from datacity_federation.domain.vocab import PHASE_LABELS, Phase, PortalKind
+from datacity_federation.domain.vocab import PHASE_LABELS, Phase
 from datacity_federation.errors import ConfigError, ConfigProblem, DatacityError
 
 __all__ = [
@@ -251,7 +252,7 @@ def new_city_file(
     """
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    kinds = {k.value for k in PortalKind}
+    kinds = set(PLATFORMS)
     for kind, _url in portals:
         if kind not in kinds:
             raise DatacityError(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from datacity_federation.domain.city import City, Portal
-from datacity_federation.domain.vocab import PortalKind
+from datacity_federation.domain.platforms import PLATFORMS
 from datacity_federation.errors import DatacityError, DatasetNotFound, PortalError
 
 if TYPE_CHECKING:
@@ -108,11 +108,11 @@ def portal_of(city: City, portal_id: str | None) -> Portal:
 
 def adhoc_portal(*, kind: str, url: str, lang: str | None = None) -> Portal:
     """A portal given on the command line instead of a city file."""
-    kinds = [k.value for k in PortalKind]
+    kinds = list(PLATFORMS)
     if kind not in kinds:
         raise DatacityError(f"--kind: unknown platform {kind!r} (use one of {', '.join(kinds)})")
     try:
-        return Portal(id="adhoc", kind=PortalKind(kind), url=url, lang=lang)
+        return Portal(id="adhoc", kind=kind, url=url, lang=lang)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "portal"

@@ -409,17 +409,20 @@ def erase_person(
 ) -> dict[str, int]:
     """Erase a person's personal data (GDPR): name, e-mail, the proposals they are the contact
     of and the comments they wrote as a reviewer. Records and counts stay; the erasure is in the
-    audit log. Returns how many fields were blanked, per kind."""
-    from sqlalchemy import select, update
+    audit log. Which fields hold a person's words is declared by each record kind
+    (``records_kinds``). Returns how many records were blanked, per kind of field."""
+    from sqlalchemy import or_, select, update
 
+    from datacity_federation._services.records_kinds import RECORD_KINDS
     from datacity_federation._store import tables as t
     from datacity_federation._store.engine import transaction
     from datacity_federation._store.mapping import table
     from datacity_federation._store.repository import add_events
 
-    people, apps, reviews = table(t.PersonRow), table(t.ApplicationRow), table(t.ReviewRow)
+    people = table(t.PersonRow)
+    erasures = [e for kind in RECORD_KINDS.values() for e in kind.erasure]
     moment = at or datetime.now(UTC)
-    counts = {"people": 0, "proposals": 0, "comments": 0}
+    counts = {"people": 0, **{e.counted_as: 0 for e in erasures}}
     with transaction(db) as conn:
         query = select(people.c.city_id).where(people.c.id == person)
         if city is not None:
@@ -436,22 +439,17 @@ def erase_person(
                 .values(name=None, email=None, erased_on=day)
             )
             counts["people"] += 1
-            counts["proposals"] += conn.execute(
-                update(apps)
-                .where(
-                    apps.c.city_id == cid, apps.c.contact_id == person, apps.c.proposal.is_not(None)
-                )
-                .values(proposal=None)
-            ).rowcount
-            counts["comments"] += conn.execute(
-                update(reviews)
-                .where(
-                    reviews.c.city_id == cid,
-                    reviews.c.reviewer_id == person,
-                    reviews.c.comment.is_not(None),
-                )
-                .values(comment=None)
-            ).rowcount
+            for e in erasures:  # every kind's fields that hold the person's words
+                tbl = t.metadata.tables[e.table]
+                counts[e.counted_as] += conn.execute(
+                    update(tbl)
+                    .where(
+                        tbl.c.city_id == cid,
+                        tbl.c[e.person] == person,
+                        or_(*(tbl.c[f].is_not(None) for f in e.fields)),
+                    )
+                    .values(dict.fromkeys(e.fields))
+                ).rowcount
             add_events(
                 conn,
                 [

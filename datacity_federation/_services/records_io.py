@@ -1,8 +1,8 @@
 """Backup and restore of one city's records as JSON: an exact round trip.
 
 Rule header: an export holds every row of every records table for one city (the city's
-configuration as synced, the start-ups registered in the records, people, applications,
-reviewers, reviews and scores, pilots, measurements, money and the audit trail, in order), sorted
+configuration as synced, the start-ups registered in the records, people, the tables of every
+record kind in ``records_kinds`` and the audit trail, parents first), sorted
 by primary key, dates and times as ISO 8601 text, nothing else (no export time), so exporting a
 restored store gives the same bytes. It contains personal data: it is a backup that stays in the
 city. The restore checks the format version, writes everything in one transaction and reads the
@@ -28,11 +28,11 @@ FORMAT = "datacity-records/1"
 
 
 def records_tables() -> list[Table]:
-    """The records tables of one city, parents first."""
+    """The records tables of one city (the base ones and every record kind's), parents first."""
+    from datacity_federation._services.records_kinds import kind_tables
     from datacity_federation._store import tables as t
-    from datacity_federation._store.mapping import table
 
-    ours = {table(getattr(t, name)).name for name in t.__all__ if name.endswith("Row")}
+    ours = kind_tables()
     return [tbl for tbl in t.metadata.sorted_tables if tbl.name in ours]
 
 
@@ -186,21 +186,15 @@ def _check_readable(conn: Connection, city: str) -> None:
     from pydantic import ValidationError
     from sqlalchemy import select
 
-    from datacity_federation._store import mapping as m
+    from datacity_federation._services.records_kinds import BASE_READS, RECORD_KINDS, reader_of
     from datacity_federation._store import tables as t
     from datacity_federation._store.repository import list_events, load_city
 
+    reads = [*BASE_READS, *(r for kind in RECORD_KINDS.values() for r in kind.reads)]
     try:
         load_city(conn, city)
-        for model, read in (
-            (t.ApplicationRow, m.application_from),
-            (t.PilotRow, m.pilot_from),
-            (t.PersonRow, m.person_from),
-            (t.KpiMeasurementRow, m.measurement_from),
-            (t.SponsorshipRow, m.sponsorship_from),
-            (t.ContractValueRow, m.contract_from),
-        ):
-            tbl = m.table(model)
+        for name, reader in reads:
+            tbl, read = t.metadata.tables[name], reader_of(reader)
             for row in conn.execute(select(tbl).where(tbl.c.city_id == city)).mappings():
                 read(row)
         list_events(conn, city)

@@ -26,7 +26,8 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from datacity_federation._sync.manifest import ReleaseScope
-from datacity_federation.domain.release import Cell, CellStatus, Metric, Unit
+from datacity_federation.domain.metrics import metric_code
+from datacity_federation.domain.release import Cell, CellStatus, Unit
 from datacity_federation.errors import StoreError
 
 __all__ = [
@@ -257,7 +258,7 @@ def _to_cell(row: HubCell) -> Cell:
     return Cell(
         city=row.city,
         season=row.season,
-        metric=Metric(row.metric),
+        metric=metric_code(row.metric),
         theme=row.theme,
         dim=row.dim,
         value=Decimal(row.value) if row.value is not None else None,

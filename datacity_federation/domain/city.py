@@ -25,8 +25,9 @@ from datacity_federation.domain.base import (
     raise_problems,
 )
 from datacity_federation.domain.challenge import Challenge
+from datacity_federation.domain.platforms import PLATFORMS, PortalKindField
 from datacity_federation.domain.season import PhaseDurations, Season
-from datacity_federation.domain.vocab import PartnerKind, PortalKind, Theme
+from datacity_federation.domain.vocab import PartnerKind, Theme
 
 __all__ = ["City", "Contact", "Partner", "Portal", "RateLimit"]
 
@@ -49,7 +50,7 @@ class Portal(DomainModel):
 
     id: Slug
     """Identifier of the portal within the city, used by data set references."""
-    kind: PortalKind
+    kind: PortalKindField
     """The platform: opendatasoft, ckan, datagovsg, socrata, ogd_india or dcat."""
     url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/$.?#].[^\s]*$")]
     """Base URL of the platform's API, e.g. ``https://opendata.paris.fr/api/explore/v2.1``."""
@@ -69,13 +70,14 @@ class Portal(DomainModel):
     def problems(self) -> list[Problem]:
         """What the platform needs that the file does not give (located under the portal)."""
         found: list[Problem] = []
-        if self.filters and self.kind is not PortalKind.OGD_INDIA:
+        platform = PLATFORMS[self.kind]
+        if self.filters and not platform.takes_filters:
             found.append((("filters",), f"the {self.kind} platform takes no catalogue filters"))
-        if self.kind is PortalKind.OGD_INDIA and not self.api_key_env:
+        if platform.needs_api_key and not self.api_key_env:
             found.append(
                 (
                     ("api_key_env",),
-                    "the ogd_india platform answers only with an API key: name the environment "
+                    f"the {self.kind} platform answers only with an API key: name the environment "
                     "variable that holds it",
                 )
             )

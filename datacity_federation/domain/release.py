@@ -1,4 +1,4 @@
-"""The shared vocabulary of anonymised results: metrics, dimensions, cell statuses, cells.
+"""The shared vocabulary of anonymised results: cell statuses and cells over the metric registry.
 
 Rule header: this is the contract between a city's release, the hub and the review. A cell is
 ``city, season, metric, theme, dim, value, unit, status``; codes come from fixed vocabularies
@@ -9,14 +9,30 @@ no value: the true value never leaves the city.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import (
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from datacity_federation.domain.base import Code, DomainModel, Slug
-from datacity_federation.domain.vocab import Outcome, Phase
+from datacity_federation.domain.metrics import (
+    METRICS,
+    Metric,
+    MetricCode,
+    SpecView,
+    Unit,
+    metric_code,
+    metric_spec,
+)
 
 __all__ = [
     "ALL_THEMES",
@@ -29,6 +45,7 @@ __all__ = [
     "METRIC_DIMS",
     "METRIC_UNITS",
     "Metric",
+    "MetricField",
     "Unit",
 ]
 
@@ -51,72 +68,34 @@ class CellStatus(StrEnum):
     """Suppressed to protect another suppressed cell."""
 
 
-class Unit(StrEnum):
-    """What a cell's value counts."""
+METRIC_UNITS: Mapping[str, Unit] = SpecView(lambda s: s.unit)
+"""The unit of every registered metric (a live view of :data:`~.metrics.METRICS`)."""
 
-    COUNT = "count"
-    DAYS = "days"
-    PERCENT = "percent"
-    CURRENCY = "currency"
-    """Money in the city's currency (ISO 4217 in the release scope)."""
-
-
-class Metric(StrEnum):
-    """What a cell measures, per city x season x theme."""
-
-    CHALLENGES = "challenges"
-    CORPORATE_PARTNERS = "corporate_partners"
-    DATASETS_USED = "datasets_used"
-    APPLICATIONS = "applications"
-    STARTUPS = "startups"
-    SHORTLISTED = "shortlisted"
-    SELECTED = "selected"
-    PILOTS = "pilots"
-    PILOT_OUTCOMES = "pilot_outcomes"
-    """Pilots by outcome (``dim`` = an outcome code)."""
-    PHASE_DAYS = "phase_days"
-    """Days spent in a phase (``dim`` = a phase code)."""
-    PHASE_DAYS_PLANNED = "phase_days_planned"
-    """Days the plan gave a phase (``dim`` = a phase code)."""
-    SPONSORSHIP_TOTAL = "sponsorship_total"
-    CONTRACT_VALUE_TOTAL = "contract_value_total"
-    KPI_IMPROVEMENT_MEAN = "kpi_improvement_mean"
-    """Mean improvement towards the KPI targets over pilots, in percentage points."""
-    PARTNER_RETENTION = "partner_retention"
-    """Share of the season's corporate partners who return the next season."""
-    NETWORK_STARTUPS_MULTI_CITY = "network_startups_multi_city"
-    """Start-ups piloting in two or more member cities (network linkage, pseudonymous)."""
-
-
-METRIC_UNITS: dict[Metric, Unit] = {
-    Metric.CHALLENGES: Unit.COUNT,
-    Metric.CORPORATE_PARTNERS: Unit.COUNT,
-    Metric.DATASETS_USED: Unit.COUNT,
-    Metric.APPLICATIONS: Unit.COUNT,
-    Metric.STARTUPS: Unit.COUNT,
-    Metric.SHORTLISTED: Unit.COUNT,
-    Metric.SELECTED: Unit.COUNT,
-    Metric.PILOTS: Unit.COUNT,
-    Metric.PILOT_OUTCOMES: Unit.COUNT,
-    Metric.PHASE_DAYS: Unit.DAYS,
-    Metric.PHASE_DAYS_PLANNED: Unit.DAYS,
-    Metric.SPONSORSHIP_TOTAL: Unit.CURRENCY,
-    Metric.CONTRACT_VALUE_TOTAL: Unit.CURRENCY,
-    Metric.KPI_IMPROVEMENT_MEAN: Unit.PERCENT,
-    Metric.PARTNER_RETENTION: Unit.PERCENT,
-    Metric.NETWORK_STARTUPS_MULTI_CITY: Unit.COUNT,
-}
-
-METRIC_DIMS: dict[Metric, frozenset[str]] = {
-    Metric.PILOT_OUTCOMES: frozenset(o.value for o in Outcome),
-    Metric.PHASE_DAYS: frozenset(p.value for p in Phase),
-    Metric.PHASE_DAYS_PLANNED: frozenset(p.value for p in Phase),
-}
+METRIC_DIMS: Mapping[str, frozenset[str]] = SpecView(lambda s: frozenset(s.dims) or None)
 """The codes ``dim`` may take for each metric; a metric not listed has no dimension."""
 
-
-SIGNED_METRICS = frozenset({Metric.KPI_IMPROVEMENT_MEAN})
+SIGNED_METRICS: Mapping[str, bool] = SpecView(lambda s: True if s.signed else None)
 """Metrics whose value may be negative (a pilot can move away from its target)."""
+
+
+def _metric(value: object) -> Metric | MetricCode:
+    if not isinstance(value, str):
+        raise ValueError("a metric is a code (text)")
+    return metric_code(value)
+
+
+def _metric_schema(schema: dict[str, Any]) -> None:
+    schema["enum"] = [str(m) for m in METRICS]  # generated when asked: the registry as it stands then
+
+
+MetricField = Annotated[
+    Metric | MetricCode,
+    PlainValidator(_metric),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string"}),
+    Field(json_schema_extra=_metric_schema),
+]
+"""A registered metric's code."""
 
 MAX_VALUE_DIGITS = 24
 """Significant digits a cell value may have (so any sum of up to 10,000 values stays exact in
@@ -136,7 +115,7 @@ class Cell(DomainModel):
 
     city: Slug
     season: Slug
-    metric: Metric
+    metric: MetricField
     theme: Annotated[Code, Field(description="A theme code, or 'all' for the total over themes.")]
     dim: Annotated[str, StringConstraints(max_length=64)] = ""
     """A code of the metric's dimension, or empty."""
@@ -151,15 +130,15 @@ class Cell(DomainModel):
             raise ValueError("a published cell (F) needs a value")
         if self.status is not CellStatus.FREE and self.value is not None:
             raise ValueError(f"a suppressed cell ({self.status}) must not carry a value")
-        allowed = METRIC_DIMS.get(self.metric, frozenset())
-        if self.dim and self.dim not in allowed:
+        spec = metric_spec(self.metric)
+        if self.dim and self.dim not in spec.dims:
             raise ValueError(f"dim {self.dim!r} is not a dimension of {self.metric}")
-        if self.unit is not METRIC_UNITS[self.metric]:
-            raise ValueError(f"{self.metric} is measured in {METRIC_UNITS[self.metric]}")
+        if self.unit is not spec.unit:
+            raise ValueError(f"{self.metric} is measured in {spec.unit}")
         if self.value is not None:
             if not self.value.is_finite():
                 raise ValueError("value must be a finite number")
-            if self.value < 0 and self.metric not in SIGNED_METRICS:
+            if self.value < 0 and not spec.signed:
                 raise ValueError(f"a {self.metric} value must not be negative")
             if self.unit is Unit.COUNT and self.value != self.value.to_integral_value():
                 raise ValueError("a count must be a whole number")
