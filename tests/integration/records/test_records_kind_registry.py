@@ -171,3 +171,15 @@ def test_unknown_kind_names_the_registered_ones(synced: Engine, tmp_path: Path) 
     path.write_text("id\n", encoding="utf-8")
     with pytest.raises(StoreError, match=f"one of: {', '.join(RECORD_KINDS)}"):
         import_csv(db=synced, kind="grants", path=path, city="paris", season="s1", by="t")
+
+
+def test_every_records_table_of_the_store_belongs_to_the_base_or_to_one_kind() -> None:
+    """A table added to the store but to no kind would silently drop out of the JSON backup."""
+    from datacity_federation._services.records_kinds import BASE_TABLES, kind_tables
+    from datacity_federation._store import tables as t
+    from datacity_federation._store.mapping import table
+
+    stored = {table(getattr(t, name)).name for name in t.__all__ if name.endswith("Row")}
+    assert kind_tables() == stored
+    owners = [name for kind in RECORD_KINDS.values() for name in kind.tables]
+    assert len(owners) == len(set(owners)) and not set(owners) & set(BASE_TABLES)
