@@ -18,6 +18,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
+from datacity_federation.domain.registry import RegisteredCode
 from datacity_federation.domain.vocab import N_, OUTCOME_LABELS, PHASE_LABELS, Labels
 
 __all__ = [
@@ -156,14 +157,8 @@ METRICS: Mapping[str, MetricSpec] = MappingProxyType(_REGISTRY)
 """Every registered metric by code, in registration order (the order of review rows)."""
 
 
-class MetricCode(str):
-    """The code of a metric registered beyond :class:`Metric` (reads like a member: ``.value``)."""
-
-    __slots__ = ()
-
-    @property
-    def value(self) -> str:
-        return str.__str__(self)
+MetricCode = RegisteredCode
+"""The code of a metric registered beyond :class:`Metric`."""
 
 
 def register_metric(spec: MetricSpec) -> MetricSpec:
@@ -193,10 +188,10 @@ def metric_spec(code: str) -> MetricSpec:
         raise KeyError(f"unknown metric {code!r}") from None
 
 
-def metric_code(text: str) -> Metric | MetricCode:
+def metric_code(text: object) -> Metric | MetricCode:
     """A registered metric's code (a :class:`Metric` member for the built-in ones);
     ``ValueError`` when ``text`` is no registered metric."""
-    if text not in _REGISTRY:
+    if not isinstance(text, str) or text not in _REGISTRY:
         raise ValueError(f"unknown metric {str(text)[:40]!r}")
     return Metric(text) if text in _BUILT_IN else MetricCode(text)
 

@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema
-
+from datacity_federation.domain.registry import Registered, RegisteredCode
 from datacity_federation.domain.vocab import PortalKind
 
 __all__ = [
@@ -49,14 +48,8 @@ PLATFORMS: Mapping[str, Platform] = MappingProxyType(_REGISTRY)
 _BUILT_IN = frozenset(k.value for k in PortalKind)
 
 
-class PlatformCode(str):
-    """The kind of a platform registered beyond :class:`PortalKind` (reads like a member)."""
-
-    __slots__ = ()
-
-    @property
-    def value(self) -> str:
-        return str.__str__(self)
+PlatformCode = RegisteredCode
+"""The kind of a platform registered beyond :class:`PortalKind`."""
 
 
 def register_platform(platform: Platform) -> Platform:
@@ -86,17 +79,7 @@ def platform_kind(text: object) -> PortalKind | PlatformCode:
     return PortalKind(text) if text in _BUILT_IN else PlatformCode(text)
 
 
-def _schema(schema: dict[str, Any]) -> None:
-    schema["enum"] = [str(k) for k in _REGISTRY]  # the registry as it stands when the schema is made
-
-
-PortalKindField = Annotated[
-    PortalKind | PlatformCode,
-    PlainValidator(platform_kind),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string"}),
-    Field(json_schema_extra=_schema),
-]
+PortalKindField = Annotated[PortalKind | PlatformCode, Registered(platform_kind, lambda: PLATFORMS)]
 """A registered platform's kind, as a city file gives it."""
 
 for _platform in (

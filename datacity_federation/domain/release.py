@@ -12,16 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
-from pydantic import (
-    Field,
-    PlainSerializer,
-    PlainValidator,
-    StringConstraints,
-    WithJsonSchema,
-    model_validator,
-)
+from pydantic import Field, StringConstraints, model_validator
 
 from datacity_federation.domain.base import Code, DomainModel, Slug
 from datacity_federation.domain.metrics import (
@@ -33,6 +26,7 @@ from datacity_federation.domain.metrics import (
     metric_code,
     metric_spec,
 )
+from datacity_federation.domain.registry import Registered
 
 __all__ = [
     "ALL_THEMES",
@@ -78,23 +72,7 @@ SIGNED_METRICS: Mapping[str, bool] = SpecView(lambda s: True if s.signed else No
 """Metrics whose value may be negative (a pilot can move away from its target)."""
 
 
-def _metric(value: object) -> Metric | MetricCode:
-    if not isinstance(value, str):
-        raise ValueError("a metric is a code (text)")
-    return metric_code(value)
-
-
-def _metric_schema(schema: dict[str, Any]) -> None:
-    schema["enum"] = [str(m) for m in METRICS]  # generated when asked: the registry as it stands then
-
-
-MetricField = Annotated[
-    Metric | MetricCode,
-    PlainValidator(_metric),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string"}),
-    Field(json_schema_extra=_metric_schema),
-]
+MetricField = Annotated[Metric | MetricCode, Registered(metric_code, lambda: METRICS)]
 """A registered metric's code."""
 
 MAX_VALUE_DIGITS = 24

@@ -1,0 +1,45 @@
+"""What the registries share: a code registered beside a built-in enum's, and its field type.
+
+Rule header: a registry (metrics, portal platforms) keeps its built-in codes as a ``StrEnum`` and
+accepts codes registered later; a field over it validates against the registry *as it stands*
+when a value is checked, writes a plain string, and lists the registered codes as its JSON
+Schema ``enum`` when a schema is made (so a city file's editor sees an added platform).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Registered", "RegisteredCode"]
+
+
+class RegisteredCode(str):
+    """A code registered beside the built-in ones (reads like an enum member: ``.value``)."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """Field metadata (``Annotated[T, Registered(parse, codes)]``): ``parse`` checks a value
+    against the registry (``ValueError`` when unknown); ``codes`` lists it for the schema."""
+
+    parse: Callable[[Any], Any]
+    codes: Callable[[], Iterable[str]]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            self.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "string", "enum": [str(code) for code in self.codes()]}
