@@ -18,7 +18,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
-from datacity_federation.domain.registry import RegisteredCode
+from datacity_federation.domain.registry import CODE, RegisteredCode
 from datacity_federation.domain.vocab import N_, OUTCOME_LABELS, PHASE_LABELS, Labels
 
 __all__ = [
@@ -165,8 +165,10 @@ def register_metric(spec: MetricSpec) -> MetricSpec:
     """Add ``spec`` to the registry; a code registered already is refused."""
     if spec.code in _REGISTRY:
         raise ValueError(f"metric {spec.code!r} is registered already")
-    if spec.code != spec.code.strip().lower() or not spec.code.replace("_", "").isalnum():
+    if not CODE.fullmatch(spec.code):
         raise ValueError(f"metric code {spec.code!r}: use lower-case letters, digits and '_'")
+    if spec.review is not None and spec.dims:
+        raise ValueError(f"metric {spec.code!r}: a figure of its own has no dimension")
     if spec.code not in _BUILT_IN and spec.compute is None:
         raise ValueError(f"metric {spec.code!r} needs a compute function")
     _REGISTRY[spec.code] = spec

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated
 
-from datacity_federation.domain.registry import Registered, RegisteredCode
+from datacity_federation.domain.registry import CODE, Registered, RegisteredCode
 from datacity_federation.domain.vocab import PortalKind
 
 __all__ = [
@@ -58,7 +58,7 @@ def register_platform(platform: Platform) -> Platform:
     known = _REGISTRY.get(platform.kind)
     if known is not None and known != platform:
         raise ValueError(f"portal platform {platform.kind!r} is registered already")
-    if not platform.kind.replace("_", "").isalnum() or platform.kind != platform.kind.lower():
+    if not CODE.fullmatch(platform.kind):
         raise ValueError(f"platform kind {platform.kind!r}: use lower-case letters, digits, '_'")
     _REGISTRY[platform.kind] = platform
     return platform

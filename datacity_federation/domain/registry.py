@@ -8,11 +8,15 @@ Schema ``enum`` when a schema is made (so a city file's editor sees an added pla
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Registered", "RegisteredCode"]
+__all__ = ["CODE", "Registered", "RegisteredCode"]
+
+CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
+"""What a registered code looks like (a metric's, a platform's)."""
 
 
 class RegisteredCode(str):

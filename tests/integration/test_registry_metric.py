@@ -20,6 +20,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from datacity_federation._privacy.facts import PilotFact, SeasonFacts
+from datacity_federation._privacy.rules import PROFILES
+from datacity_federation._privacy.tables import build_release
 from datacity_federation._review import HubSnapshot, SeasonScope, build_review
 from datacity_federation._review.export import review_csv, review_json
 from datacity_federation._review.render import render_html
@@ -158,6 +160,20 @@ def test_registering_a_metric_twice_or_without_a_computation_is_refused(
         register_metric(MetricSpec("other_toy", Unit.COUNT, Disclosure.COUNT, "other"))
     with pytest.raises(ValueError, match="built in"):
         unregister_metric("pilots")
+    with pytest.raises(ValueError, match="lower-case letters"):
+        register_metric(replace(toy_metric, code="Pilots Measured"))
+    with pytest.raises(ValueError, match="has no dimension"):
+        register_metric(replace(toy_metric, code="other_toy", dims={"a": "A"}))
+
+
+def test_toy_metric_goes_through_a_correction_like_the_built_in_ones(
+    toy_metric: MetricSpec,
+) -> None:
+    facts = sample_facts("paris", seed=3, applications=80)
+    first = build_release(facts, PROFILES["default"])
+    again = build_release(facts, PROFILES["default"], previous=first)
+    assert again.cell(TOY) == first.cell(TOY)
+    assert first.cell(TOY) is not None
 
 
 def test_review_figures_are_the_registry_metrics_with_a_review_declaration() -> None:
