@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datacity_federation._services.records import city_of, upsert_person, when
@@ -37,7 +36,7 @@ __all__ = [
 
 def register_reviewer(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     reviewer: str,
     name: str | None = None,
@@ -181,7 +180,7 @@ def save_review(conn: Connection, review: Review, challenge: str) -> None:
 
 def record_review(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     application: str,
     reviewer: str,
@@ -277,7 +276,7 @@ def load_reviews(conn: Connection, city: str, challenge: str) -> list[Review]:
     ]
 
 
-def rank_challenge(*, db: str | Path | Engine | None = None, city: str, challenge: str) -> Ranking:
+def rank_challenge(*, db: Engine, city: str, challenge: str) -> Ranking:
     """Rank the reviewed applications of a challenge (per-reviewer z-scores; ties reported)."""
     from datacity_federation._store.engine import transaction
 

@@ -11,6 +11,7 @@ from records_helpers import CITIES, counts
 from sqlalchemy import Engine
 
 from datacity_federation._services import outcomes, records, records_io, records_views, reviews
+from datacity_federation._store.engine import open_store
 from datacity_federation.domain.lifecycle import pilot_state, replay
 from datacity_federation.domain.records import AuditKind, Recommendation
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PilotStatus
@@ -260,7 +261,7 @@ def test_erase_unknown_person_refused(season_1: Engine) -> None:
 def test_export_import_round_trip_exact(season_1: Engine, tmp_path: Path) -> None:
     first = tmp_path / "paris.json"
     records_io.export_city(db=season_1, city="paris", out=first)
-    target = tmp_path / "restored.db"
+    target = open_store(tmp_path / "restored.db")
     records_io.import_city(db=target, path=first)
     second = tmp_path / "again.json"
     records_io.export_city(db=target, city="paris", out=second)

@@ -13,11 +13,11 @@ from sqlmodel import Session, create_engine, select
 from sync_helpers import PARIS_KEY, snapshot
 
 from datacity_federation._services.sync import push_outbox
+from datacity_federation._store.outbox import OutboxRow
 from datacity_federation._sync.client import HubClient
 from datacity_federation._sync.hub_ingest import add_city, init_hub
 from datacity_federation._sync.hub_store import hub_engine
 from datacity_federation._sync.manifest import sha256_hex
-from datacity_federation._sync.outbox import OutboxRow
 from datacity_federation.testing.hub_server import hub_in_thread
 from datacity_federation.testing.releases import sample_bundle, sample_facts
 
