@@ -11,14 +11,15 @@ error's ``__type``. CKAN timestamps are naive UTC. Barcelona adds ``title_transl
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from datacity_federation._portals.base import (
     PortalAdapter,
     ProbeRequest,
     Progress,
-    gather_pages,
     join_url,
 )
 from datacity_federation._portals.record import (
@@ -259,23 +260,15 @@ class CkanAdapter(PortalAdapter):
         rows = min(self.page_size or MAX_ROWS, MAX_ROWS)
         first = await self._search(search_params(None, rows=rows, since=since))
         total = first.total or 0
-        done = len(first.items)
-        if progress:
-            progress(done, total)
-        if first.next_cursor is None:
-            return list(first.items)
-        step = int(first.next_cursor)
-        self.resume_signature(f"{rows}:{since}:{total}")
+        step = int(first.next_cursor) if first.next_cursor is not None else total
 
-        async def page(start: int) -> Page:
-            nonlocal done
-            params = search_params(None, rows=rows, start=start, since=since)
-            result = await self.resumable(f"start={start}", lambda: self._search(params))
-            done += len(result.items)
-            if progress:
-                progress(done, total)
-            return result
+        def fetch(start: int) -> Callable[[], Awaitable[Page]]:
+            return partial(self._search, search_params(None, rows=rows, start=start, since=since))
 
-        pages = await gather_pages(page(s) for s in range(step, total, step))
-        merged = {r.id: r for p in (first, *pages) for r in p.items}
-        return list(merged.values())
+        return await self.walk(
+            first,
+            ((f"start={s}", fetch(s)) for s in range(step, total, step or 1)),
+            signature=f"{rows}:{since}:{total}",
+            total=total,
+            progress=progress,
+        )
