@@ -267,6 +267,3 @@ class PortalAdapter(ABC):
         found = Validators(answer.etag, answer.last_modified, fingerprint(page))
         unchanged = known is not None and known.fingerprint == found.fingerprint
         return Probe(unchanged, found)
-
-    def fail(self, message: str, **kw: Any) -> PortalError:
-        return PortalError(self.portal.id, message, **kw)

@@ -323,21 +323,6 @@ class SeasonRecords:
     pilots: tuple[PilotFacts, ...]
     sponsorships: tuple[Sponsorship, ...]
 
-    def sponsorship_by_partner(self) -> dict[str, Decimal]:
-        """Total sponsorship per partner id."""
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for s in self.sponsorships:
-            totals[s.partner] += s.amount
-        return dict(totals)
-
-    def contract_value_by_partner(self) -> dict[str, Decimal]:
-        """Total contract value per contracting partner id."""
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for p in self.pilots:
-            for c in p.contracts:
-                totals[c.partner] += c.amount
-        return dict(totals)
-
 
 def season_records(conn: Connection, city_id: str, season_id: str) -> SeasonRecords:
     """The read model of one city and season (see :class:`SeasonRecords`)."""
