@@ -211,7 +211,7 @@ def records_rank(
     db: DbOption = None,
 ) -> None:
     """Rank a challenge's applications by weighted score, normalised per reviewer; report ties."""
-    from datacity_federation._services.reviews import rank_challenge
+    from datacity_federation._services.assessments import rank_challenge
 
     with city_store(db) as engine:
         ranking = rank_challenge(db=engine, city=city, challenge=challenge)

@@ -410,7 +410,7 @@ def erase_person(
     from datacity_federation._store.mapping import table
     from datacity_federation._store.repository import add_events
 
-    people, apps, reviews = table(t.PersonRow), table(t.ApplicationRow), table(t.ReviewRow)
+    people, apps, reviews = table(t.PersonRow), table(t.ApplicationRow), table(t.AssessmentRow)
     moment = at or datetime.now(UTC)
     counts = {"people": 0, "proposals": 0, "comments": 0}
     with transaction(db) as conn:

@@ -10,7 +10,7 @@ import pytest
 from records_helpers import CITIES, counts
 from sqlalchemy import Engine
 
-from datacity_federation._services import outcomes, records, records_io, records_views, reviews
+from datacity_federation._services import assessments, outcomes, records, records_io, records_views
 from datacity_federation._store.engine import open_store
 from datacity_federation.domain.lifecycle import pilot_state, replay
 from datacity_federation.domain.records import AuditKind, Recommendation
@@ -206,7 +206,7 @@ def test_sponsorship_replaced_and_negative_refused(season_1: Engine) -> None:
 def test_review_by_conflicted_reviewer_refused(season_1: Engine) -> None:
     before = counts(season_1)
     with pytest.raises(DomainError, match="declared a conflict with start-up 'craft-ai'"):
-        reviews.record_review(
+        assessments.record_assessment(
             db=season_1, city="paris", application="APP-001", reviewer="R-suez-1",
             scores={"impact": 3, "feasibility": 3, "data_use": 3}, recommendation=Recommendation.SELECT,
             reviewed_on=CALL, by="d",
@@ -215,7 +215,7 @@ def test_review_by_conflicted_reviewer_refused(season_1: Engine) -> None:
 
 
 def test_rank_challenge_reports_order(season_1: Engine) -> None:
-    ranking = reviews.rank_challenge(db=season_1, city="paris", challenge="waste-collection")
+    ranking = assessments.rank_challenge(db=season_1, city="paris", challenge="waste-collection")
     assert [line.application for line in ranking.lines] == ["APP-001", "APP-002"]
 
 
