@@ -228,12 +228,13 @@ class CkanAdapter(PortalAdapter):
     key_header = "Authorization"
     parse_error = staticmethod(parse_error)
 
-    async def _search(self, params: dict[str, Any]) -> Page:
-        def parse(body: Any) -> Page:
-            return parse_search(
-                body, portal=self.portal.id, base=self.base, lang=self.lang, start=params["start"]
-            )
+    def _parse(self, body: Any, start: int = 0) -> Page:
+        return parse_search(
+            body, portal=self.portal.id, base=self.base, lang=self.lang, start=start
+        )
 
+    async def _search(self, params: dict[str, Any]) -> Page:
+        parse = partial(self._parse, start=params["start"])
         return await self.http.get_parsed(join_url(self.base, "package_search"), params, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
@@ -241,11 +242,7 @@ class CkanAdapter(PortalAdapter):
 
     def probe_request(self) -> ProbeRequest:
         params = {**search_params(None, rows=1), "sort": "metadata_modified desc"}
-
-        def parse(body: Any) -> Page:
-            return parse_search(body, portal=self.portal.id, base=self.base, lang=self.lang)
-
-        return join_url(self.base, "package_search"), params, parse
+        return join_url(self.base, "package_search"), params, self._parse
 
     async def get(self, dataset_id: str) -> DatasetRecord:
         body = await self.http.get_json(join_url(self.base, "package_show"), {"id": dataset_id})

@@ -200,12 +200,12 @@ class OgdIndiaAdapter(PortalAdapter):
         filters = {f"filters[{k}]": v for k, v in self.portal.filters.items()}
         return self.query(**FIXED_FILTERS, **filters, **params)
 
+    def _parse(self, body: Any, offset: int = 0) -> Page:
+        return parse_list(body, portal=self.portal.id, base=self.base, offset=offset)
+
     async def _page(self, offset: int, limit: int, **extra: Any) -> Page:
         params = self._catalogue(offset=offset, limit=limit, **extra)
-
-        def parse(body: Any) -> Page:
-            return parse_list(body, portal=self.portal.id, base=self.base, offset=offset)
-
+        parse = partial(self._parse, offset=offset)
         return await self.http.get_parsed(join_url(self.base, "lists"), params, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
@@ -221,11 +221,7 @@ class OgdIndiaAdapter(PortalAdapter):
 
     def probe_request(self) -> ProbeRequest:
         params = self._catalogue(offset=0, limit=1, **{"sort[updated]": "desc"})
-
-        def parse(body: Any) -> Page:
-            return parse_list(body, portal=self.portal.id, base=self.base)
-
-        return join_url(self.base, "lists"), params, parse
+        return join_url(self.base, "lists"), params, self._parse
 
     async def harvest(
         self, *, since: datetime | None = None, progress: Progress | None = None

@@ -250,13 +250,14 @@ class OpendatasoftAdapter(PortalAdapter):
             if note not in self.warnings:
                 self.warnings.append(note)
 
-    async def _page(self, params: dict[str, Any], offset: int) -> Page:
-        def parse(body: Any) -> Page:
-            self._note_version(body)
-            return parse_catalog(
-                body, portal=self.portal.id, base=self.base, lang=self.lang, offset=offset
-            )
+    def _parse(self, body: Any, offset: int = 0) -> Page:
+        self._note_version(body)
+        return parse_catalog(
+            body, portal=self.portal.id, base=self.base, lang=self.lang, offset=offset
+        )
 
+    async def _page(self, params: dict[str, Any], offset: int) -> Page:
+        parse = partial(self._parse, offset=offset)
         return await self.http.get_parsed(join_url(self.base, "catalog/datasets"), params, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
@@ -269,11 +270,7 @@ class OpendatasoftAdapter(PortalAdapter):
 
     def probe_request(self) -> ProbeRequest:
         params = {**search_params(None, limit=1, lang=self.lang), "order_by": "modified desc"}
-
-        def parse(body: Any) -> Page:
-            return parse_catalog(body, portal=self.portal.id, base=self.base, lang=self.lang)
-
-        return join_url(self.base, "catalog/datasets"), params, parse
+        return join_url(self.base, "catalog/datasets"), params, self._parse
 
     async def get(self, dataset_id: str) -> DatasetRecord:
         url = join_url(self.base, f"catalog/datasets/{dataset_id}")

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from datacity_federation._store.outbox import OutboxRow
     from datacity_federation._sync.client import HubClient
-    from datacity_federation._sync.manifest import Action
+    from datacity_federation._sync.manifest import Action, Manifest
 
 __all__ = [
     "Built",
@@ -237,7 +237,7 @@ def _append(
     key: Ed25519PrivateKey,
 ) -> Built:
     """Sign a bundle on top of the outbox's last one and commit it to the outbox."""
-    from datacity_federation._store.outbox import OutboxRow, add_outbox_rows
+    from datacity_federation._store.outbox import add_outbox_rows
     from datacity_federation._sync.bundle import build_bundle
     from datacity_federation._sync.manifest import ReleaseScope, RulesRef
 
@@ -261,18 +261,8 @@ def _append(
         rules=RulesRef(profile=profile.name, version=profile.version),
         key=key,
     )
-    row = OutboxRow(
-        city_id=city.id,
-        seq=seq,
-        season_id=season.id,
-        bundle_id=manifest.bundle_id,
-        prev=manifest.prev,
-        action=action.value,
-        cells_sha256=digest,
-        data=data,
-        facts=facts_json,
-        profile=profile.name,
-        created_at=datetime.now(UTC),
+    row = _outbox_row(
+        manifest, data, season=season.id, digest=digest, facts=facts_json, profile=profile.name
     )
     add_outbox_rows(engine, [row])
     return Built(season.id, seq, manifest.bundle_id)
@@ -330,7 +320,7 @@ def _rebuild(
     import base64
     import json
 
-    from datacity_federation._store.outbox import OutboxRow, add_outbox_rows
+    from datacity_federation._store.outbox import add_outbox_rows
     from datacity_federation._sync.bundle import build_bundle
     from datacity_federation._sync.manifest import Manifest
 
@@ -358,22 +348,38 @@ def _rebuild(
         )
         prev = manifest.bundle_id
         rebuilt.append(
-            OutboxRow(
-                city_id=city,
-                seq=seq,
-                season_id=r.season_id,
-                bundle_id=manifest.bundle_id,
-                prev=manifest.prev,
-                action=r.action,
-                cells_sha256=r.cells_sha256,
-                data=data,
+            _outbox_row(
+                manifest,
+                data,
+                season=r.season_id,
+                digest=r.cells_sha256,
                 facts=r.facts,
                 profile=r.profile,
-                created_at=datetime.now(UTC),
             )
         )
     add_outbox_rows(engine, rebuilt, replacing=dropped)
     return seq - head_seq
+
+
+def _outbox_row(
+    manifest: Manifest, data: bytes, *, season: str, digest: str, facts: str, profile: str
+) -> OutboxRow:
+    """The outbox row of a bundle just signed (pending until the hub acknowledges it)."""
+    from datacity_federation._store.outbox import OutboxRow
+
+    return OutboxRow(
+        city_id=manifest.city,
+        seq=manifest.seq,
+        season_id=season,
+        bundle_id=manifest.bundle_id,
+        prev=manifest.prev,
+        action=manifest.action.value,
+        cells_sha256=digest,
+        data=data,
+        facts=facts,
+        profile=profile,
+        created_at=datetime.now(UTC),
+    )
 
 
 def _sort_key(row: OutboxRow) -> int:
