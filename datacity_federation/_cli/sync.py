@@ -251,7 +251,7 @@ def release_pseudonyms(
     )
 
     found, _network, _profile = _city_setup(city, cities_dir)
-    key = network_key(NETWORK_KEY_ENV)
+    key = network_key(os.environ.get(NETWORK_KEY_ENV, ""), env=NETWORK_KEY_ENV)
     with city_store(db) as engine:
         tokens = piloting_pseudonyms(engine, city=found.id, key=key)
     write_pseudonyms(out, tokens)
@@ -351,7 +351,10 @@ def sync(
         if linkage is not None:
             from datacity_federation._services.linkage import network_key, other_cities_pseudonyms
 
-            link = (network_key(NETWORK_KEY_ENV), other_cities_pseudonyms(linkage, city=found.id))
+            link = (
+                network_key(os.environ.get(NETWORK_KEY_ENV, ""), env=NETWORK_KEY_ENV),
+                other_cities_pseudonyms(linkage, city=found.id),
+            )
         built = build_due(
             engine=engine,
             city=found,

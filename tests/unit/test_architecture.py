@@ -1,5 +1,6 @@
 """What the import contracts cannot say: which third-party libraries the pure parts may use,
-that the domain does no I/O, and that no module keeps a table of words.
+that the domain does no I/O, that the use cases and the store read no environment variable, and
+that no module keeps a table of words.
 
 The arrows between the package's own parts (layers, the independence of the edges, the purity
 of the domain, the disclosure rules and the review model) are import-linter contracts in
@@ -70,6 +71,19 @@ def test_domain_does_no_io() -> None:
         f"{path.name}: {word}"
         for path in sorted((PACKAGE / "domain").rglob("*.py"))
         for word in banned
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("part", ["_services", "_store"])
+def test_use_cases_and_store_do_not_read_the_environment(part: str) -> None:
+    """The command line reads ``--db`` / ``$DATACITY_DB`` (and the other variables) and hands
+    the use cases what they need: a library call never depends on the caller's environment."""
+    wrong = [
+        f"{path.name}: {word}"
+        for path in sorted((PACKAGE / part).rglob("*.py"))
+        for word in ("os.environ", "getenv(")
         if word in path.read_text(encoding="utf-8")
     ]
     assert wrong == []
