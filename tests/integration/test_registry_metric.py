@@ -25,7 +25,7 @@ from datacity_federation._privacy.tables import build_release
 from datacity_federation._review import HubSnapshot, SeasonScope, build_review
 from datacity_federation._review.export import review_csv, review_json
 from datacity_federation._review.render import render_html
-from datacity_federation._review.source import snapshot_from_hub_db
+from datacity_federation._services.review_source import snapshot_from_hub_db
 from datacity_federation._sync.cells_csv import read_cells, write_cells
 from datacity_federation._sync.hub_ingest import add_city, ingest, init_hub
 from datacity_federation._sync.hub_store import hub_engine
