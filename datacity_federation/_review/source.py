@@ -76,9 +76,9 @@ def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
 
 def snapshot_from_engine(engine: Engine, *, year: int) -> HubSnapshot:
     """The cells of ``year`` and ``year - 1`` and every release event, from an open hub engine."""
-    from datacity_federation._sync.hub_read import cells_for_year, release_events
+    from datacity_federation._sync.hub_read import cells_for_years, release_events
 
-    years = [cells_for_year(engine, y) for y in (year - 1, year)]
+    years = cells_for_years(engine, (year - 1, year))
     events = release_events(engine)
     cells: list[Cell] = []
     scopes: list[SeasonScope] = []

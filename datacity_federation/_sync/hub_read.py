@@ -9,6 +9,7 @@ not written by the hub's ingest is not a hub's row).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -27,6 +28,7 @@ __all__ = [
     "SeasonScope",
     "YearCells",
     "cells_for_year",
+    "cells_for_years",
     "coverage",
     "feed_position",
     "latest_feed",
@@ -138,31 +140,53 @@ def _scope(r: Any) -> SeasonScope:
 
 def cells_for_year(source: Engine | Session | str, year: int) -> YearCells:
     """The current cells of every season that ended in ``year``, with per-city coverage."""
+    (got,) = cells_for_years(source, (year,))
+    return got
+
+
+def cells_for_years(source: Engine | Session | str, years: Sequence[int]) -> tuple[YearCells, ...]:
+    """:func:`cells_for_year` of each of ``years`` in one pass: one query for the seasons, one
+    for the cells, one coverage (what a review reads: its year and the year before)."""
+    wanted = sorted(set(years))
     with _Reading(source) as conn:
         seasons = [
             _scope(r)
             for r in conn.execute(
                 select(_SEASON)
-                .where(_SEASON.c.end_year == year)
+                .where(_SEASON.c.end_year.in_(wanted))
                 .order_by(_SEASON.c.city, _SEASON.c.season)
             )
         ]
-        live = [s for s in seasons if not s.retracted]
-        cells: list[Cell] = []
+        live = {(x.city, x.scope.season): x.scope.end.year for x in seasons if not x.retracted}
+        by_year: dict[int, list[Cell]] = {y: [] for y in wanted}
         if live:
             c, s = _CELL.c, _SEASON.c
             rows = conn.execute(
                 select(c.city, c.season, c.metric, c.theme, c.dim, c.value, c.unit, c.status)
                 .join(_SEASON, (s.city == c.city) & (s.season == c.season))
-                .where(s.end_year == year, s.retracted.is_(False))
+                .where(s.end_year.in_(wanted), s.retracted.is_(False))
                 .order_by(c.city, c.season, c.metric, c.theme, c.dim)
             ).all()
-            cells = [_cell(r) for r in rows]
-        reported: dict[str, list[str]] = {}
-        for scope in live:
-            reported.setdefault(scope.city, []).append(scope.scope.season)
-        cov = _coverage(conn, reported)
-    return YearCells(year=year, cells=tuple(cells), seasons=tuple(seasons), coverage=cov)
+            for r in rows:
+                by_year[live[(r[0], r[1])]].append(_cell(r))
+        out = []
+        for y in wanted:
+            reported: dict[str, list[str]] = {}
+            for (city, season), end_year in live.items():
+                if end_year == y:
+                    reported.setdefault(city, []).append(season)
+            out.append((y, reported))
+        covs = _coverages(conn, [reported for _, reported in out])
+    got = {
+        y: YearCells(
+            year=y,
+            cells=tuple(by_year[y]),
+            seasons=tuple(x for x in seasons if x.scope.end.year == y),
+            coverage=cov,
+        )
+        for (y, _), cov in zip(out, covs, strict=True)
+    }
+    return tuple(got[y] for y in years)
 
 
 def coverage(source: Engine | Session | str) -> dict[str, CityCoverage]:
@@ -175,10 +199,13 @@ def coverage(source: Engine | Session | str) -> dict[str, CityCoverage]:
             .order_by(_SEASON.c.city, _SEASON.c.season)
         ):
             reported.setdefault(city, []).append(season)
-        return _coverage(conn, reported)
+        return _coverages(conn, [reported])[0]
 
 
-def _coverage(conn: Connection, reported: dict[str, list[str]]) -> dict[str, CityCoverage]:
+def _coverages(
+    conn: Connection, reported: Sequence[dict[str, list[str]]]
+) -> list[dict[str, CityCoverage]]:
+    """Per registered city, for each mapping of reported seasons (the bundles are read once)."""
     b = _BUNDLE.c
     keys = dict(conn.execute(select(_KEY.c.fingerprint, _KEY.c.city)).all())
     top = select(b.city, func.max(b.seq).label("seq")).group_by(b.city).subquery()
@@ -193,17 +220,21 @@ def _coverage(conn: Connection, reported: dict[str, list[str]]) -> dict[str, Cit
     verified: dict[str, bool] = {}
     for city, signer in conn.execute(select(b.city, b.signed_by).distinct()):
         verified[city] = verified.get(city, True) and keys.get(signer) == city
-    out: dict[str, CityCoverage] = {}
-    for (city,) in conn.execute(select(_CITY.c.city).order_by(_CITY.c.city)):
-        row = last.get(city)
-        out[city] = CityCoverage(
-            city=city,
-            seasons_reported=tuple(sorted(reported.get(city, ()))),
-            last_bundle_id=row.bundle_id if row else None,
-            last_seq=row.seq if row else None,
-            last_received_at=row.received_at if row else None,
-            signature_verified=verified.get(city, True),
-        )
+    cities = conn.execute(select(_CITY.c.city).order_by(_CITY.c.city)).scalars().all()
+    out: list[dict[str, CityCoverage]] = []
+    for seasons in reported:
+        cov: dict[str, CityCoverage] = {}
+        for city in cities:
+            row = last.get(city)
+            cov[city] = CityCoverage(
+                city=city,
+                seasons_reported=tuple(sorted(seasons.get(city, ()))),
+                last_bundle_id=row.bundle_id if row else None,
+                last_seq=row.seq if row else None,
+                last_received_at=row.received_at if row else None,
+                signature_verified=verified.get(city, True),
+            )
+        out.append(cov)
     return out
 
 
