@@ -9,7 +9,7 @@ not written by the hub's ingest is not a hub's row).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -109,25 +109,30 @@ _UNITS = {u.value: u for u in Unit}
 _STATUSES = {s.value: s for s in CellStatus}
 
 
-_new = object.__new__
-_set = object.__setattr__
-_FIELDS = frozenset(Cell.model_fields)
+_FIELDS_SET = set(Cell.model_fields)
+"""Shared by every cell read here: a frozen model never changes its set in place (a copy with
+changes copies it first)."""
 
 
-def _cell(row: Any) -> Cell:
-    """A hub row as a :class:`Cell`, built the way ``Cell.model_construct`` builds one (fields
-    set, no validation) without its per-call bookkeeping: the read's hot loop."""
-    city, season, metric, theme, dim, value, unit, status = row
-    cell = _new(Cell)
-    _set(cell, "__dict__", {
-        "city": city, "season": season, "metric": _METRICS[metric], "theme": theme, "dim": dim,
-        "value": None if value is None else Decimal(value), "unit": _UNITS[unit],
-        "status": _STATUSES[status],
-    })  # fmt: skip
-    _set(cell, "__pydantic_fields_set__", set(_FIELDS))
-    _set(cell, "__pydantic_extra__", None)
-    _set(cell, "__pydantic_private__", None)
-    return cell
+def _cells(rows: Iterable[Any]) -> list[Cell]:
+    """Hub rows as :class:`Cell` values, built the way ``Cell.model_construct`` builds them (fields
+    set, no validation) without its per-call bookkeeping: the read's hot loop, names bound once."""
+    new, put, cls, dec = object.__new__, object.__setattr__, Cell, Decimal
+    metrics, units, statuses, fields = _METRICS, _UNITS, _STATUSES, _FIELDS_SET
+    out: list[Cell] = []
+    add = out.append
+    for city, season, metric, theme, dim, value, unit, status in rows:
+        cell = new(cls)
+        put(cell, "__dict__", {
+            "city": city, "season": season, "metric": metrics[metric], "theme": theme,
+            "dim": dim, "value": None if value is None else dec(value), "unit": units[unit],
+            "status": statuses[status],
+        })  # fmt: skip
+        put(cell, "__pydantic_fields_set__", fields)
+        put(cell, "__pydantic_extra__", None)
+        put(cell, "__pydantic_private__", None)
+        add(cell)
+    return out
 
 
 def _scope(r: Any) -> SeasonScope:
@@ -167,8 +172,9 @@ def cells_for_years(source: Engine | Session | str, years: Sequence[int]) -> tup
                 .where(s.end_year.in_(wanted), s.retracted.is_(False))
                 .order_by(c.city, c.season, c.metric, c.theme, c.dim)
             ).all()
-            for r in rows:
-                by_year[live[(r[0], r[1])]].append(_cell(r))
+            cells = _cells(rows)
+            for cell in cells:
+                by_year[live[(cell.city, cell.season)]].append(cell)
         out = []
         for y in wanted:
             reported: dict[str, list[str]] = {}

@@ -29,9 +29,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     db = tmp_path_factory.mktemp("site") / "hub.db"
     engine = hub_engine(str(db))
     hub = fill_hub(engine)
-    with hub_in_thread(str(db), site=site_of_shipped_cities()) as url:
-        with httpx.Client(base_url=url, timeout=60) as http:
-            yield Site(hub, http)
+    with (
+        hub_in_thread(str(db), site=site_of_shipped_cities()) as url,
+        httpx.Client(base_url=url, timeout=60) as http,
+    ):
+        yield Site(hub, http)
     engine.dispose()
 
 
@@ -158,3 +160,19 @@ def test_site_without_federation_lists_what_the_hub_holds(tmp_path: Path) -> Non
     engine.dispose()
     assert "state-late" not in page
     assert page.count('class="state-received"') == 4
+
+
+def test_hub_serve_serves_the_site_of_its_city_files(tmp_path: Path) -> None:
+    from site_hub import ROOT
+
+    from datacity_federation.testing.hub_server import hub_process
+
+    engine = hub_engine(str(tmp_path / "hub.db"))
+    fill_hub(engine)
+    engine.dispose()
+    with hub_process(str(tmp_path / "hub.db"), args=("--cities", str(ROOT / "cities"))) as hub:
+        status = httpx.get(f"{hub.url}/en/status", timeout=60)
+        root = httpx.get(hub.url, headers={"Accept-Language": "kn"}, timeout=60)
+    assert status.status_code == 200
+    assert '<tr class="state-late"><th>Bengaluru</th>' in status.text  # due dates from the files
+    assert root.headers["location"] == "/kn/"

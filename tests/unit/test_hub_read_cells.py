@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from datacity_federation._sync.hub_read import _cell
+from datacity_federation._sync.hub_read import _cells
 from datacity_federation.domain.release import METRIC_UNITS, Cell, CellStatus, Metric
 
 pytestmark = pytest.mark.unit
@@ -34,8 +34,9 @@ def test_fast_cell_equals_the_validated_cell(row: tuple[str, ...]) -> None:
         city=city, season=season, metric=metric, theme=theme, dim=dim,
         value=None if value is None else Decimal(value), unit=unit, status=status,
     )  # fmt: skip
-    fast = _cell(row)
+    (fast,) = _cells([row])
     assert fast == validated
     assert fast.model_dump() == validated.model_dump()
     assert fast.key == validated.key
-    assert fast.model_copy(update={"theme": "waste"}).theme == "waste"
+    changed = fast.model_copy(update={"theme": "waste"})
+    assert changed.theme == "waste" and fast.model_fields_set == set(Cell.model_fields)
