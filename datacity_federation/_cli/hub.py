@@ -86,9 +86,9 @@ def hub_serve(
     beside it, its read-only site in the visitor's language (/ then /<lang>/)."""
     import uvicorn
 
+    from datacity_federation._cli.hub_asgi import CITIES_ENV
     from datacity_federation._config.loader import load_federation
     from datacity_federation._services.cities import find_cities_dir
-    from datacity_federation._services.hub_site import CITIES_ENV
     from datacity_federation._sync.hub import BURST_ENV, DB_ENV, MAX_ENV, RATE_ENV
     from datacity_federation._sync.hub_ingest import init_hub
     from datacity_federation._sync.hub_store import hub_engine
@@ -108,7 +108,7 @@ def hub_serve(
         _metrics_dir()
     typer.echo(f"hub for {served} on http://{host}:{port} (database {url})")
     uvicorn.run(
-        "datacity_federation._services.hub_site:app_from_env",
+        "datacity_federation._cli.hub_asgi:app_from_env",
         factory=True,
         host=host,
         port=port,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from datacity_federation.errors import DatacityError
 
 __all__ = ["register"]
 
@@ -40,14 +38,12 @@ def hub_status(
     """Reporting status per member city and season: not yet due, due, received (on time or late),
     late (and by how many days) or retracted, from the city files and the hub's releases."""
     from datacity_federation._cli.hub import _hub_db
+    from datacity_federation._cli.options import parse_day
     from datacity_federation._config.loader import load_federation
     from datacity_federation._services.cities import find_cities_dir
     from datacity_federation._services.reporting import hub_reporting_status, status_json
 
-    try:
-        day = date.fromisoformat(on) if on else datetime.now(UTC).date()
-    except ValueError:
-        raise DatacityError(f"--on: not a date {on!r} (use YYYY-MM-DD)") from None
+    day = parse_day(on, "--on") if on else datetime.now(UTC).date()
     federation = load_federation(find_cities_dir(cities_dir))
     statuses = hub_reporting_status(
         hub_db=_hub_db(db), federation=federation, on=day, grace_days=grace

@@ -43,17 +43,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CACHE_PAGES",
-    "CITIES_ENV",
     "PageCache",
     "SiteSettings",
-    "app_from_env",
     "create_hub_app",
     "install_site",
     "site_settings",
 ]
 
-CITIES_ENV = "DATACITY_HUB_CITIES"
-"""The federation folder whose city files give the site its members, names and due dates."""
 
 CACHE_PAGES = 256
 """Pages kept per worker (19 languages x 3 pages x a few review years fit)."""
@@ -133,7 +129,7 @@ def install_site(app: FastAPI, engine: Engine, settings: SiteSettings | None = N
         render_reporting,
         render_review_page,
     )
-    from datacity_federation._review.source import snapshot_from_engine
+    from datacity_federation._services.review_source import snapshot_from_engine
     from datacity_federation._sync import hub_read
 
     conf = settings or SiteSettings()
@@ -291,29 +287,4 @@ def create_hub_app(engine: Engine | str, *, site: SiteSettings | None = None,
     eng = hub_engine(engine) if isinstance(engine, str) else engine
     app = create_app(eng, **api)
     install_site(app, eng, site)
-    return app
-
-
-def app_from_env() -> FastAPI:
-    """The factory ``hub serve`` runs in each worker: the API from the environment
-    (:func:`~datacity_federation._sync.hub.app_from_env`) plus the site of the federation in
-    ``$DATACITY_HUB_CITIES``."""
-    import os
-    from pathlib import Path as FsPath
-
-    from datacity_federation._config.loader import load_federation
-    from datacity_federation._services.i18n import federation_catalogs
-    from datacity_federation._sync.hub import DB_ENV
-    from datacity_federation._sync.hub import app_from_env as api_from_env
-    from datacity_federation._sync.hub_store import hub_engine
-
-    app = api_from_env()
-    folder = os.environ.get(CITIES_ENV)
-    site = None
-    if folder:
-        cities = FsPath(folder)
-        site = site_settings(
-            load_federation(cities), catalogs=federation_catalogs(cities_dir=cities)
-        )
-    install_site(app, hub_engine(os.environ.get(DB_ENV, "hub.db"), create=False), site)
     return app
