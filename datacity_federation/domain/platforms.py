@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated
 
+from pydantic import PlainSerializer, PlainValidator
+
 from datacity_federation.domain.registry import CODE, Registered, RegisteredCode
 from datacity_federation.domain.vocab import PortalKind
 
@@ -79,7 +81,12 @@ def platform_kind(text: object) -> PortalKind | PlatformCode:
     return PortalKind(text) if text in _BUILT_IN else PlatformCode(text)
 
 
-PortalKindField = Annotated[PortalKind | PlatformCode, Registered(platform_kind, lambda: PLATFORMS)]
+PortalKindField = Annotated[
+    PortalKind | PlatformCode,
+    PlainValidator(platform_kind),
+    PlainSerializer(str, return_type=str),
+    Registered(lambda: PLATFORMS),
+]
 """A registered platform's kind, as a city file gives it."""
 
 for _platform in (

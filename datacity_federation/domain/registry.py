@@ -31,19 +31,10 @@ class RegisteredCode(str):
 
 @dataclass(frozen=True, slots=True)
 class Registered:
-    """Field metadata (``Annotated[T, Registered(parse, codes)]``): ``parse`` checks a value
-    against the registry (``ValueError`` when unknown); ``codes`` lists it for the schema."""
+    """JSON Schema metadata of a registered code's field (``Annotated[T, PlainValidator(parse),
+    PlainSerializer(str), Registered(codes)]``): the codes registered when a schema is made."""
 
-    parse: Callable[[Any], Any]
     codes: Callable[[], Iterable[str]]
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_plain_validator_function(
-            self.parse,
-            serialization=core_schema.plain_serializer_function_ser_schema(str),
-        )
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
         return {"type": "string", "enum": [str(code) for code in self.codes()]}

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, PlainSerializer, PlainValidator, StringConstraints, model_validator
 
 from datacity_federation.domain.base import Code, DomainModel, Slug
 from datacity_federation.domain.metrics import (
@@ -72,7 +72,12 @@ SIGNED_METRICS: Mapping[str, bool] = SpecView(lambda s: True if s.signed else No
 """Metrics whose value may be negative (a pilot can move away from its target)."""
 
 
-MetricField = Annotated[Metric | MetricCode, Registered(metric_code, lambda: METRICS)]
+MetricField = Annotated[
+    Metric | MetricCode,
+    PlainValidator(metric_code),
+    PlainSerializer(str, return_type=str),
+    Registered(lambda: METRICS),
+]
 """A registered metric's code."""
 
 MAX_VALUE_DIGITS = 24
