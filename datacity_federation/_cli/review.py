@@ -48,7 +48,12 @@ def review(
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="html (one page per language), json, csv or pdf.")
+        str,
+        typer.Option(
+            "--format",
+            help="html (one page per language), json, csv, xlsx (one workbook per language) or pdf "
+            "(one per language).",
+        ),
     ] = "html",
     cities_dir: Annotated[
         Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
@@ -71,7 +76,7 @@ def review(
     try:
         form = ReviewFormat(fmt)
     except ValueError:
-        raise ReviewError(f"--format: expected html, json, csv or pdf, got {fmt!r}") from None
+        raise ReviewError(f"--format: expected html, json, csv, xlsx or pdf, got {fmt!r}") from None
     if sum((hub is not None, hub_db is not None, sample)) != 1:
         raise ReviewError("give exactly one source: --hub URL, --hub-db URL or --sample")
     if not 1900 <= year <= 2999:
@@ -103,7 +108,10 @@ def review(
             network=federation.network,
         )
     result = federation_review(snapshot=snapshot, federation=federation, year=year, on=day)
-    written = write_review(review=result, out=out, languages=languages, fmt=form, catalogs=books)
+    written = write_review(
+        review=result, out=out, languages=languages, fmt=form, catalogs=books,
+        profile=federation.settings.defaults.disclosure_profile,
+    )  # fmt: skip
     for path in written[1:]:
         typer.echo(f"wrote {path}")
     typer.echo(f"open {written[0]}")

@@ -1,0 +1,202 @@
+"""The review's workbook, opened with openpyxl, holds exactly the review's JSON, cell by cell."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from datacity_federation._i18n import Catalogs
+from datacity_federation._review import build_review
+from datacity_federation._review.export import review_json
+from datacity_federation._review.model import Review
+from datacity_federation._review.sample import sample_snapshot
+from datacity_federation._review.workbook import money_format, review_workbook
+
+openpyxl = pytest.importorskip("openpyxl")
+
+pytestmark = pytest.mark.unit
+
+CITIES = (("paris", "EUR"), ("barcelona", "EUR"), ("singapore", "SGD"), ("bangalore", "INR"))
+KEYS = ("city", "theme", "phase", "currency")
+FIGURE = {"value", "state", "suppressed_cities", "of_cities", "statuses"}
+WORDS = {"city_names", "network_name", "theme_labels"}
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _review() -> Review:
+    snap = sample_snapshot(cities=CITIES, years=(2018, 2019), seed=7)
+    return build_review(snap, year=2019, on=date(2020, 1, 10))
+
+
+def _is_records(node: Any) -> bool:
+    return isinstance(node, list) and bool(node) and all(isinstance(v, dict) for v in node)
+
+
+def _expected(node: Any, code: str, keys: dict[str, str], cur: str | None) -> Iterator[tuple]:
+    """Rows read off the JSON alone: (keys, code, figure-or-value, money currency)."""
+    if isinstance(node, dict) and set(node) == FIGURE:
+        yield keys, code, node, cur
+    elif isinstance(node, dict):
+        own = {k: node[k] for k in KEYS if isinstance(node.get(k), str)}
+        money = node["currency"] if {"currency", "converted"} <= set(node) else None
+        for name, value in node.items():
+            if name not in own:
+                yield from _expected(value, f"{code}.{name}" if code else name, keys | own, money)
+    elif _is_records(node):
+        for item in node:
+            yield from _expected(item, code, keys, cur)
+    elif isinstance(node, list) and node and all(isinstance(v, list) for v in node):
+        for name, value in node:
+            yield from _expected(value, f"{code}.{name}", keys, cur)
+    elif isinstance(node, list):
+        yield keys, code, " ".join(node), cur
+    else:
+        yield keys, code, node, cur
+
+
+def _sections(data: dict[str, Any]) -> dict[str, list[tuple]]:
+    found: dict[str, list[tuple]] = {}
+    for name, node in data.items():
+        if name in WORDS or not (isinstance(node, dict) or _is_records(node)):
+            continue
+        if _is_records(node):
+            found[name] = list(_expected(node, "", {}, None))
+            continue
+        plain = []
+        for sub, child in node.items():
+            if _is_records(child):
+                found[f"{name}.{sub}"] = list(_expected(child, "", {}, None))
+            else:
+                plain += _expected(child, sub, {}, None)
+        if plain:
+            found[name] = plain
+    return found
+
+
+def _model_order(paths: set[str]) -> list[str]:
+    """The sections in the model's field order (the workbook's sheet order)."""
+    order = [f.name for f in dataclasses.fields(Review)]
+    return sorted(paths, key=lambda p: (order.index(p.split(".")[0]), "." in p, p))
+
+
+def _typed(text: Any) -> Any:
+    if isinstance(text, str) and MOMENT.match(text):
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    if isinstance(text, str) and DAY.match(text):
+        return datetime.fromisoformat(text)
+    return text
+
+
+def _sheet_rows(ws: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    rows = list(ws.iter_rows())
+    heads = [str(c.value) for c in rows[0]]
+    return heads, [dict(zip(heads, row, strict=True)) for row in rows[1:]]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar", "ja"])
+def test_workbook_holds_every_figure_of_the_json_cell_by_cell(lang: str) -> None:
+    review = _review()
+    data = json.loads(review_json(review))
+    tr = Catalogs().translator(lang)
+    _ = tr.gettext
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook(review, lang=lang)))
+    expected = _sections(data)
+    assert len(book.sheetnames) == 1 + len(expected)
+    checked = 0
+    for path, ws in zip(_model_order(set(expected)), book.worksheets[1:], strict=True):
+        heads, rows = _sheet_rows(ws)
+        want = expected[path]
+        assert len(rows) == len(want), path
+        key_heads = [_(k.capitalize()) for k in KEYS if any(k in w[0] for w in want)]
+        assert heads[: len(key_heads)] == key_heads
+        assert heads[len(key_heads) : len(key_heads) + 4] == [
+            _("Figure"), _("Value"), _("State"), _("Status letters"),
+        ]  # fmt: skip
+        by_key = {
+            (tuple(row[h].value for h in key_heads), row[_("Figure")].value): row for row in rows
+        }
+        assert len(by_key) == len(rows), path  # one row per record and figure
+        for keys, code, node, cur in want:
+            named = tuple(keys.get(k) for k in KEYS if _(k.capitalize()) in key_heads)
+            row = by_key[named, code]
+            cell = row[_("Value")]
+            if isinstance(node, dict):
+                assert row[_("State")].value == node["state"]
+                assert row[_("Status letters")].value == (" ".join(node["statuses"]) or None)
+                if node["value"] is not None:
+                    assert isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+                    assert Decimal(str(cell.value)) == Decimal(node["value"]), (path, code)
+                    if cur:
+                        assert cell.number_format == money_format(cur, tr)
+                elif node["state"] == "suppressed":
+                    assert cell.value == " ".join(node["statuses"])
+                    assert cell.data_type == "s"
+                else:
+                    assert cell.value is None
+                if _("Cities reporting") in row and node["of_cities"]:
+                    assert row[_("Cities reporting")].value == node["of_cities"]
+                    assert row[_("Cities suppressed")].value == node["suppressed_cities"]
+            else:
+                value = _typed(node)
+                assert cell.value == (value if value != "" else None), (path, code)
+                if isinstance(value, datetime):
+                    assert cell.is_date
+            checked += 1
+    assert checked > 150
+
+
+def test_workbook_marks_suppressed_cells_with_their_letters_never_a_number() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook(_review(), lang="en")))
+    letters = [
+        row["Value"].value
+        for ws in book.worksheets[1:]
+        for row in _sheet_rows(ws)[1]
+        if row["State"].value == "suppressed"
+    ]
+    assert letters
+    assert all(isinstance(v, str) and re.fullmatch(r"[A-Z]( [A-Z])*", v) for v in letters)
+
+
+def test_workbook_money_follows_the_currency_and_the_locale() -> None:
+    fr, en = Catalogs().translator("fr"), Catalogs().translator("en")
+    assert money_format("EUR", fr) == "#,##0 [$€]"
+    assert money_format("EUR", en) == "[$€]#,##0"
+    assert money_format("INR", en) == "[$₹]#,##0"
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook(_review(), lang="fr")))
+    formats = {
+        c.number_format
+        for ws in book.worksheets[1:]
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if "[$" in c.number_format
+    }
+    assert formats == {"#,##0 [$€]", "#,##0 [$SGD]", "#,##0 [$₹]"}
+
+
+def test_workbook_notes_sheet_states_year_language_sample_and_profile() -> None:
+    review = _review()
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook(review, lang="fr", profile="strict")))
+    tr = Catalogs().translator("fr")
+    notes = {row[0].value: row[1] for row in book.worksheets[0].iter_rows()}
+    assert book.sheetnames[0] == tr.gettext("How to read this review")
+    assert notes[tr.gettext("Year")].value == 2019
+    assert notes[tr.gettext("Language")].value == "fr"
+    assert notes[tr.gettext("Made on")].is_date
+    assert notes[tr.gettext("Disclosure profile")].value == "strict"
+    assert notes[tr.gettext("Sample data")].value.startswith(tr.gettext("Sample data")[:6])
+    assert book.worksheets[-1].title in book.sheetnames
+
+
+def test_workbook_in_arabic_reads_right_to_left() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook(_review(), lang="ar")))
+    assert all(ws.sheet_view.rightToLeft for ws in book.worksheets)
+    assert all(len(name) <= 31 for name in book.sheetnames)
