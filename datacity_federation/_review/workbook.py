@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["KEY_FIELDS", "Line", "Section", "money_format", "review_sections", "review_workbook"]
 
-KEY_FIELDS = ("city", "theme", "phase", "currency")
-"""Fields of a record that name it (a key column) rather than hold one of its figures."""
+KEY_FIELDS = ("city", "theme", "phase", "currency", "converted")
+"""Fields of a record that name it (a key column) rather than hold one of its figures: a
+money line is told apart by its currency and whether the federation's rates converted it."""
 
 _WORDS_FIELDS = frozenset({"city_names", "network_name", "theme_labels"})
 """Fields of the review that hold names in every language: the notes sheet, not a section."""
@@ -53,7 +54,7 @@ Scalar = Decimal | int | bool | str | date | datetime | None
 class Line:
     """One row of a section: a figure (or a plain value) of one record."""
 
-    keys: tuple[tuple[str, str], ...]
+    keys: tuple[tuple[str, str | bool], ...]
     code: str
     value: Scalar
     state: str = ""
@@ -90,7 +91,7 @@ def _is_records(value: Any) -> bool:
 
 
 def _walk(
-    obj: Any, code: str, keys: tuple[tuple[str, str], ...], currency: str | None
+    obj: Any, code: str, keys: tuple[tuple[str, str | bool], ...], currency: str | None
 ) -> Iterator[Line]:
     if isinstance(obj, Figure):
         suppressed = obj.value is None and obj.state is not FigureState.MISSING
@@ -107,7 +108,7 @@ def _walk(
         return
     if _is_record(obj):
         fields = [(f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj)]
-        own = tuple((n, v) for n, v in fields if n in KEY_FIELDS and isinstance(v, str))
+        own = tuple((n, v) for n, v in fields if n in KEY_FIELDS and isinstance(v, str | bool))
         keys = keys + own
         money = obj.currency if isinstance(obj, MoneyLine) else None
         for name, value in fields:
@@ -201,6 +202,9 @@ def _headers(tr: Translator) -> dict[str, str]:
         "theme": _("Theme"),
         "phase": _("Phase"),
         "currency": _("Currency"),
+        # Translators: a column of the review's workbook: true on the money line converted
+        # into one currency with the federation's rates.
+        "converted": _("Converted"),
         # Translators: a column of the review's workbook: the code of a figure (funnel.pilots).
         "code": _("Figure"),
         # Translators: a column of the review's workbook: the figure's number.
