@@ -61,6 +61,21 @@ def review(
     on: Annotated[
         str | None, typer.Option("--on", help="The day the review is made, YYYY-MM-DD.")
     ] = None,
+    fonts: Annotated[
+        Path | None,
+        typer.Option(
+            "--fonts",
+            help="Folder of the fonts the PDF is drawn with, and only those (default: "
+            "$DATACITY_FONTS, else share/datacity-fonts in the Python environment: 'make fonts').",
+        ),
+    ] = None,
+    strict_fonts: Annotated[
+        bool,
+        typer.Option(
+            "--strict-fonts",
+            help="Refuse to write a PDF whose text has a script no font covers (default: warn).",
+        ),
+    ] = False,
     strict_lang: StrictLang = False,
 ) -> None:
     """Build the annual cross-city review of YEAR and write it into --out."""
@@ -110,7 +125,8 @@ def review(
     result = federation_review(snapshot=snapshot, federation=federation, year=year, on=day)
     written = write_review(
         review=result, out=out, languages=languages, fmt=form, catalogs=books,
-        profile=federation.settings.defaults.disclosure_profile,
+        profile=federation.settings.defaults.disclosure_profile, fonts=fonts,
+        strict_fonts=strict_fonts, warn=lambda line: typer.echo(f"warning: {line}", err=True),
     )  # fmt: skip
     for path in written[1:]:
         typer.echo(f"wrote {path}")

@@ -61,15 +61,17 @@ def font_files(folder: Path) -> tuple[Path, ...]:
 def _cmap(path: str, stamp: tuple[int, int]) -> frozenset[int]:
     from fontTools.ttLib import TTCollection, TTFont
 
+    points: set[int] = set()
     if path.lower().endswith(".ttc"):
         collection = TTCollection(path, lazy=True)
-        fonts = list(collection.fonts)
+        try:
+            for font in collection.fonts:
+                points.update(font.getBestCmap() or {})
+        finally:
+            collection.close()
     else:
-        fonts = [TTFont(path, lazy=True)]
-    points: set[int] = set()
-    for font in fonts:
-        points.update(font.getBestCmap() or {})
-        font.close()
+        with TTFont(path, lazy=True) as font:
+            points.update(font.getBestCmap() or {})
     return frozenset(points)
 
 
@@ -123,22 +125,37 @@ class FontGap:
     """The distinct characters no font covers, in page order."""
 
 
+_SHARED = frozenset({"Zyyy", "Zinh"})
+"""Common and inherited characters: digits, punctuation, combining marks."""
+
+
 def font_gaps(text: str, covered: frozenset[int]) -> tuple[FontGap, ...]:
     """The scripts of ``text`` with characters outside ``covered`` (spaces and invisible
-    format marks, which no font has to draw, aside)."""
+    format marks, which no font has to draw, aside). A common or inherited character counts for
+    the script of the text around it (an Arabic comma, a vowel mark), as a renderer's script
+    runs do."""
     import unicodedata
 
     from fontTools import unicodedata as ucd
 
     lacking: dict[str, list[str]] = {}
     seen: set[str] = set()
+    run = "Zyyy"
     for char in text:
+        script = ucd.script(char)
+        if script not in _SHARED:
+            run = script
         if char in seen:
             continue
         seen.add(char)
         if ord(char) in covered or unicodedata.category(char)[0] in {"Z", "C"}:
             continue
-        lacking.setdefault(ucd.script(char), []).append(char)
+        if script in _SHARED:
+            # A sign shared by scripts (a comma, a vowel mark) counts for the run it is in,
+            # unless it belongs to named scripts only (the Arabic comma after a Latin name).
+            named = sorted(ucd.script_extension(char) - _SHARED)
+            script = run if not named or run in named else named[0]
+        lacking.setdefault(script, []).append(char)
     return tuple(
         FontGap(script=code, name=ucd.script_name(code), missing="".join(chars))
         for code, chars in lacking.items()
@@ -175,8 +192,9 @@ def font_config(folder: Path) -> Any:
     """
     from weasyprint.text.fonts import FontConfiguration
 
+    folder = folder.resolve()  # fontconfig looks a relative file name up in its own folders
     conf = folder / "fonts.conf"
-    xml = _config_xml(folder.resolve())
+    xml = _config_xml(folder)
     if not conf.is_file() or conf.read_text(encoding="utf-8") != xml:
         conf.write_text(xml, encoding="utf-8")
     with _LOCK:

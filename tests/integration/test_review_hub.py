@@ -166,7 +166,7 @@ def test_review_from_hub_url_with_a_wrong_key_is_refused(
         (["--hub", "http://127.0.0.1:9"], "--hub needs --keys DIR"),
         (["--hub-db", "nowhere.db"], "hub database nowhere.db: no such file"),
         (["--sample", "--hub-db", "x.db"], "give exactly one source"),
-        (["--sample", "--format", "xml"], "--format: expected html, json, csv or pdf"),
+        (["--sample", "--format", "xml"], "--format: expected html, json, csv, xlsx or pdf"),
         (["--sample", "--lang", "xx"], "--lang: unknown language 'xx'"),
         (["--sample", "--on", "2020-13-01"], "--on: not a date"),
     ],
