@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -197,18 +198,16 @@ def test_review_unreachable_hub_is_one_clear_line(
     assert "hub http://127.0.0.1:9" in result.err
 
 
-def test_review_pdf_without_weasyprint_says_how_to_get_it(run_cli: RunCli, tmp_path: Path) -> None:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        pass
-    else:
-        pytest.skip("WeasyPrint is installed: PDF output works")
+def test_review_pdf_without_weasyprint_says_how_to_get_it(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint fails, as uninstalled
     result = run_cli(
         "review", "2019", "--sample", "--lang", "en", "--format", "pdf", "--out", str(tmp_path)
     )
     assert result.code == 1
     assert "PDF output needs WeasyPrint: install the 'pdf' extra" in result.err
+    assert list(tmp_path.glob("*.pdf")) == []
 
 
 def test_review_pdf_with_weasyprint_writes_one_pdf_per_language(

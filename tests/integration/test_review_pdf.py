@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from datacity_federation._i18n import Catalogs
 from datacity_federation._review.fonts import font_files, fonts_dir
-from tests.conftest import RunCli
+from datacity_federation.testing import RunCli
 
 pytestmark = pytest.mark.integration
 
