@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from datacity_federation.testing import RunCli
@@ -25,6 +26,12 @@ def test_demo_writes_the_review_twice_in_a_row(run_cli: RunCli, tmp_path: Path) 
     english = (tmp_path / "review-2018.en.html").read_text(encoding="utf-8")
     assert "Sample data" in english
     assert "4 of 4" in english
+    data = sorted(p.name for p in tmp_path.glob("review-2018*.*") if p.suffix != ".html")
+    workbooks = [f"review-2018.{lang}.xlsx" for lang in LANGS]
+    assert data == sorted(["review-2018.csv", "review-2018.json", *workbooks])
+    book = openpyxl.load_workbook(tmp_path / "review-2018.fr.xlsx")
+    assert book.sheetnames[0] == "Comment lire ce bilan"
+    assert len(book.sheetnames) > 4
     assert threading.active_count() == before  # the hub stopped with the demo
 
 
