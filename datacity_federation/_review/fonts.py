@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from datacity_federation.errors import ReviewError
+
 __all__ = [
     "FONTS_ENV",
     "FONT_SUFFIXES",
@@ -62,25 +64,28 @@ def _cmap(path: str, stamp: tuple[int, int]) -> frozenset[int]:
     from fontTools.ttLib import TTCollection, TTFont
 
     points: set[int] = set()
-    if path.lower().endswith(".ttc"):
-        collection = TTCollection(path, lazy=True)
-        try:
-            for font in collection.fonts:
-                points.update(font.getBestCmap() or {})
-        finally:
-            collection.close()
-    else:
-        with TTFont(path, lazy=True) as font:
+    with Path(path).open("rb") as file:  # closed here even when fontTools refuses the file
+        fonts = (
+            TTCollection(file, lazy=True).fonts
+            if path.lower().endswith(".ttc")
+            else [TTFont(file, lazy=True)]
+        )
+        for font in fonts:
             points.update(font.getBestCmap() or {})
     return frozenset(points)
 
 
 def coverage(files: Sequence[Path]) -> frozenset[int]:
     """Every code point some font of ``files`` draws (read once per file version)."""
+    from fontTools.ttLib import TTLibError
+
     points: set[int] = set()
     for path in files:
-        stat = path.stat()
-        points |= _cmap(str(path), (stat.st_mtime_ns, stat.st_size))
+        try:
+            stat = path.stat()
+            points |= _cmap(str(path), (stat.st_mtime_ns, stat.st_size))
+        except (OSError, TTLibError, AssertionError, KeyError, ValueError) as exc:
+            raise ReviewError(f"{path}: not a font file that can be read ({exc})") from None
     return frozenset(points)
 
 
@@ -175,13 +180,31 @@ def gaps_message(name: str, gaps: Sequence[FontGap], folder: Path) -> str:
     )
 
 
-def _config_xml(folder: Path) -> str:
-    cache = folder / ".fontconfig-cache"
+def _config_xml(folder: Path, cache: Path) -> str:
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
         f"<fontconfig>\n  <dir>{escape(str(folder))}</dir>\n"
         f"  <cachedir>{escape(str(cache))}</cachedir>\n</fontconfig>\n"
     )
+
+
+def _config_file(folder: Path) -> Path:
+    """A fontconfig file naming ``folder`` alone, kept (with fontconfig's cache of the folder)
+    in the temporary folder: the font folder itself may be read-only."""
+    import hashlib
+    import tempfile
+
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    home = Path(tempfile.gettempdir()) / f"datacity-fontconfig-{digest}"
+    conf = home / "fonts.conf"
+    xml = _config_xml(folder, home / "cache")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if not conf.is_file() or conf.read_text(encoding="utf-8") != xml:
+            conf.write_text(xml, encoding="utf-8")
+    except OSError as exc:
+        raise ReviewError(f"cannot write the PDF's font configuration {conf}: {exc}") from None
+    return conf
 
 
 def font_config(folder: Path) -> Any:
@@ -192,11 +215,8 @@ def font_config(folder: Path) -> Any:
     """
     from weasyprint.text.fonts import FontConfiguration
 
-    folder = folder.resolve()  # fontconfig looks a relative file name up in its own folders
-    conf = folder / "fonts.conf"
-    xml = _config_xml(folder)
-    if not conf.is_file() or conf.read_text(encoding="utf-8") != xml:
-        conf.write_text(xml, encoding="utf-8")
+    # An absolute name: fontconfig looks a relative one up in its own folders.
+    conf = _config_file(folder.resolve())
     with _LOCK:
         before = os.environ.get("FONTCONFIG_FILE")
         os.environ["FONTCONFIG_FILE"] = str(conf)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from datacity_federation._review.fonts import font_gaps, gaps_message, page_text
+from datacity_federation._review.fonts import (
+    coverage,
+    font_files,
+    font_gaps,
+    gaps_message,
+    page_text,
+)
+from datacity_federation.errors import ReviewError
 
 pytestmark = pytest.mark.unit
 
@@ -41,8 +49,6 @@ def test_page_text_leaves_out_styles_scripts_and_the_head() -> None:
 
 
 def test_gaps_message_says_what_and_how_to_fix() -> None:
-    from pathlib import Path
-
     line = gaps_message("review-2019.ja.pdf", font_gaps("年度", LATIN), Path("/fonts"))
     assert line.startswith("review-2019.ja.pdf: no font in /fonts draws Han (2 characters")
     assert "make fonts" in line
@@ -56,3 +62,10 @@ def test_font_gaps_reports_exactly_the_visible_characters_not_covered(
     visible = {c for c in text if ord(c) not in covered and unicodedata.category(c)[0] not in "ZC"}
     assert set(reported) == visible
     assert len(reported) == len(visible)  # each character once
+
+
+def test_coverage_of_a_broken_font_file_is_one_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "Broken-Regular.ttf"
+    broken.write_bytes(b"not a font at all")
+    with pytest.raises(ReviewError, match=r"Broken-Regular.ttf: not a font file that can be read"):
+        coverage(font_files(tmp_path))
