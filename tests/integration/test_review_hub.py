@@ -230,3 +230,34 @@ def test_review_pdf_with_weasyprint_writes_one_pdf_per_language(
     assert result.code == 0, result.err
     for lang in ("en", "ar"):
         assert (tmp_path / f"review-2019.{lang}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_review_xlsx_writes_one_workbook_per_language(run_cli: RunCli, tmp_path: Path) -> None:
+    import openpyxl
+
+    result = run_cli(
+        "review", "2019", "--sample", "--lang", "en", "--lang", "he", "--format", "xlsx",
+        "--out", str(tmp_path),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "review-2019.en.xlsx",
+        "review-2019.he.xlsx",
+    ]
+    english = openpyxl.load_workbook(tmp_path / "review-2019.en.xlsx")
+    hebrew = openpyxl.load_workbook(tmp_path / "review-2019.he.xlsx")
+    assert english.sheetnames[0] == "How to read this review"
+    assert len(hebrew.sheetnames) == len(english.sheetnames)
+    assert hebrew.worksheets[1].sheet_view.rightToLeft
+
+
+def test_review_xlsx_without_openpyxl_says_how_to_get_it(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl fails, as uninstalled
+    result = run_cli(
+        "review", "2019", "--sample", "--lang", "en", "--format", "xlsx", "--out", str(tmp_path)
+    )
+    assert result.code == 1
+    assert "xlsx output needs openpyxl: install the 'xlsx' extra" in result.err
+    assert list(tmp_path.glob("*.xlsx")) == []
