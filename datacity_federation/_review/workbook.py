@@ -183,12 +183,17 @@ def money_format(currency: str, tr: Translator) -> str:
 
 
 def _titles(tr: Translator) -> dict[str, str]:
+    """Sheet names (31 characters at most in a workbook); a section without one keeps its code."""
     _ = tr.gettext
     return {
-        "network": _("The network at a glance"),
-        "network.money": _("What partners invested"),
-        "network.phases": _("Time in each phase against the plan"),
-        "network.themes": _("Themes across cities"),
+        # Translators: a sheet of the review's workbook (31 characters at most): network totals.
+        "network": _("Network"),
+        # Translators: a sheet of the review's workbook (31 characters at most): money totals.
+        "network.money": _("Money"),
+        # Translators: a sheet of the review's workbook (31 characters at most): days per phase.
+        "network.phases": _("Phases"),
+        # Translators: a sheet of the review's workbook (31 characters at most): challenge themes.
+        "network.themes": _("Themes"),
         "cities": _("Cities"),
         # Translators: a sheet of the review's workbook: the exchange rates it used.
         "conversion": _("Conversion rates"),
@@ -220,8 +225,12 @@ def _headers(tr: Translator) -> dict[str, str]:
 
 
 def _title(text: str, taken: set[str]) -> str:
-    """``text`` as a sheet name: no characters Excel refuses, 31 at most, unique."""
-    text = _BAD_TITLE.sub(" ", text)[:_MAX_TITLE].strip()
+    """``text`` as a sheet name: no characters Excel refuses, 31 at most (cut at a word where
+    there is one), unique."""
+    text = _BAD_TITLE.sub(" ", text).strip()
+    if len(text) > _MAX_TITLE:
+        cut = text[: _MAX_TITLE + 1].rsplit(" ", 1)[0]
+        text = (cut if " " in text[: _MAX_TITLE + 1] else text[:_MAX_TITLE]).strip(" ,;:-")
     title, n = text, 2
     while title.casefold() in taken:
         suffix = f" ({n})"
@@ -309,7 +318,7 @@ def _notes(ws: Worksheet, review: Review, tr: Translator, profile: str | None) -
         (_("missing"), " ".join(review.missing)),
         (_("Cities compared"), " ".join(review.compared)),
         (
-            _("suppressed"),
+            _("How to read this review"),
             _(
                 "A suppressed figure is withheld by the city's disclosure rules: the true value "
                 "never leaves the city. An asterisk marks a total built from published cells only."
@@ -343,7 +352,9 @@ def review_workbook(
     notes = book.active
     assert notes is not None
     taken: set[str] = set()
-    notes.title = _title(tr.gettext("How to read this review"), taken)
+    # Translators: the first sheet of the review's workbook (31 characters at most): year,
+    # language, sample-data label and how to read it.
+    notes.title = _title(tr.gettext("Notes"), taken)
     _notes(notes, review, tr, profile)
     if tr.rtl:
         notes.sheet_view.rightToLeft = True

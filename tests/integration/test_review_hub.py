@@ -246,7 +246,7 @@ def test_review_xlsx_writes_one_workbook_per_language(run_cli: RunCli, tmp_path:
     ]
     english = openpyxl.load_workbook(tmp_path / "review-2019.en.xlsx")
     hebrew = openpyxl.load_workbook(tmp_path / "review-2019.he.xlsx")
-    assert english.sheetnames[0] == "How to read this review"
+    assert english.sheetnames[0] == "Notes"
     assert len(hebrew.sheetnames) == len(english.sheetnames)
     assert hebrew.worksheets[1].sheet_view.rightToLeft
 

@@ -203,7 +203,7 @@ def test_workbook_notes_sheet_states_year_language_sample_and_profile() -> None:
     book = openpyxl.load_workbook(io.BytesIO(review_workbook(review, lang="fr", profile="strict")))
     tr = Catalogs().translator("fr")
     notes = {row[0].value: row[1] for row in book.worksheets[0].iter_rows()}
-    assert book.sheetnames[0] == tr.gettext("How to read this review")
+    assert book.sheetnames[0] == tr.gettext("Notes")
     assert notes[tr.gettext("Year")].value == 2019
     assert notes[tr.gettext("Language")].value == "fr"
     assert notes[tr.gettext("Made on")].is_date
