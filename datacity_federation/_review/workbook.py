@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 
 __all__ = ["KEY_FIELDS", "Line", "Section", "money_format", "review_sections", "review_workbook"]
 
-KEY_FIELDS = ("city", "theme", "phase", "currency", "converted")
+KEY_FIELDS = ("city", "season", "year", "theme", "phase", "currency", "converted")
 """Fields of a record that name it (a key column) rather than hold one of its figures: a
-money line is told apart by its currency and whether the federation's rates converted it."""
+city's season, a year of a trend, a money line's currency and whether the federation's rates
+converted it."""
 
 _WORDS_FIELDS = frozenset({"city_names", "network_name", "theme_labels"})
 """Fields of the review that hold names in every language: the notes sheet, not a section."""
@@ -54,7 +55,7 @@ Scalar = Decimal | int | bool | str | date | datetime | None
 class Line:
     """One row of a section: a figure (or a plain value) of one record."""
 
-    keys: tuple[tuple[str, str | bool], ...]
+    keys: tuple[tuple[str, str | int], ...]
     code: str
     value: Scalar
     state: str = ""
@@ -90,8 +91,26 @@ def _is_records(value: Any) -> bool:
     return isinstance(value, tuple | list) and bool(value) and all(map(_is_record, value))
 
 
+def _holds_records(value: Any) -> bool:
+    """True for a record, or a mapping or sequence with a record somewhere inside."""
+    if _is_record(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(map(_holds_records, value.values()))
+    if isinstance(value, tuple | list):
+        return any(map(_holds_records, value))
+    return False
+
+
+def _items(value: Any) -> list[tuple[str, Any]]:
+    """The named parts of a record (its fields) or of a mapping (its keys)."""
+    if _is_record(value):
+        return [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]
+    return [(str(k), v) for k, v in value.items()]
+
+
 def _walk(
-    obj: Any, code: str, keys: tuple[tuple[str, str | bool], ...], currency: str | None
+    obj: Any, code: str, keys: tuple[tuple[str, str | int], ...], currency: str | None
 ) -> Iterator[Line]:
     if isinstance(obj, Figure):
         suppressed = obj.value is None and obj.state is not FigureState.MISSING
@@ -108,7 +127,7 @@ def _walk(
         return
     if _is_record(obj):
         fields = [(f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj)]
-        own = tuple((n, v) for n, v in fields if n in KEY_FIELDS and isinstance(v, str | bool))
+        own = tuple((n, v) for n, v in fields if n in KEY_FIELDS and isinstance(v, str | int))
         keys = keys + own
         money = obj.currency if isinstance(obj, MoneyLine) else None
         for name, value in fields:
@@ -122,41 +141,53 @@ def _walk(
                 yield from _walk(item, code, keys, currency)
         elif obj and all(isinstance(v, tuple) and len(v) == 2 for v in obj):
             for name, value in obj:  # (code, value) pairs, e.g. conversion rates
-                yield from _walk(value, f"{code}.{name}", keys, currency)
+                yield from _walk(value, f"{code}.{name}" if code else str(name), keys, currency)
         else:
             yield Line(keys=keys, code=code, value=" ".join(str(v) for v in obj))
         return
     if isinstance(obj, Mapping):
         for name, value in obj.items():
-            yield from _walk(value, f"{code}.{name}", keys, currency)
+            yield from _walk(value, f"{code}.{name}" if code else str(name), keys, currency)
         return
     yield Line(keys=keys, code=code, value=obj)
 
 
 def review_sections(review: Review) -> tuple[Section, ...]:
-    """The review's sections in model order: each field holding records, and each sequence of
-    records one level below it, as its own section."""
+    """The review's sections in model order: each field holding records (a record, a mapping
+    or a sequence of them), and each sequence of records one level below it, on its own."""
     sections: list[Section] = []
     for field in dataclasses.fields(review):
         value = getattr(review, field.name)
-        if field.name in _WORDS_FIELDS or not (_is_record(value) or _is_records(value)):
+        if field.name in _WORDS_FIELDS or not _holds_records(value):
             continue
-        if _is_records(value):
+        if not (_is_record(value) or isinstance(value, Mapping)):
             sections.append(Section(field.name, tuple(_walk(value, "", (), None))))
             continue
         plain: list[Line] = []
         children: list[Section] = []
-        for sub in dataclasses.fields(value):
-            child = getattr(value, sub.name)
+        for name, child in _items(value):
             if _is_records(child):
                 lines = tuple(_walk(child, "", (), None))
-                children.append(Section(f"{field.name}.{sub.name}", lines))
+                children.append(Section(f"{field.name}.{name}", lines))
             else:
-                plain.extend(_walk(child, sub.name, (), None))
+                plain.extend(_walk(child, name, (), None))
         if plain:
             sections.append(Section(field.name, tuple(plain)))
         sections += children
     return tuple(sections)
+
+
+def _other_fields(review: Review) -> list[tuple[str, Scalar]]:
+    """Fields of the review that are neither a section, names, nor on the notes sheet already:
+    listed under their code, so that nothing the model adds is left out of the workbook."""
+    shown = {"year", "generated_on", "sample_data", "members", "reporting", "missing", "compared"}
+    rows: list[tuple[str, Scalar]] = []
+    for field in dataclasses.fields(review):
+        value = getattr(review, field.name)
+        if field.name in shown | _WORDS_FIELDS or _holds_records(value):
+            continue
+        rows += [(line.code, line.value) for line in _walk(value, field.name, (), None)]
+    return rows
 
 
 def money_format(currency: str, tr: Translator) -> str:
@@ -204,6 +235,9 @@ def _headers(tr: Translator) -> dict[str, str]:
     _ = tr.gettext
     return {
         "city": _("City"),
+        # Translators: a column of the review's workbook: a city's season (s1, s2...).
+        "season": _("Season"),
+        "year": _("Year"),
         "theme": _("Theme"),
         "phase": _("Phase"),
         "currency": _("Currency"),
@@ -326,6 +360,9 @@ def _notes(ws: Worksheet, review: Review, tr: Translator, profile: str | None) -
         ),
         (_("A: too few contributors"), "A"),
         (_("O: one contributor dominates"), "O"),
+        (_("T: two contributors dominate"), "T"),
+        (_("D: withheld to protect another figure"), "D"),
+        *_other_fields(review),
     ]
     for label, value in rows:
         ws.append([label, _cell_value(value)])

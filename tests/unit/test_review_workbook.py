@@ -7,6 +7,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from datacity_federation._i18n import Catalogs
 from datacity_federation._review import build_review
 from datacity_federation._review.export import review_json
-from datacity_federation._review.model import Review
+from datacity_federation._review.model import Figure, FigureState, Review
 from datacity_federation._review.sample import sample_snapshot
 from datacity_federation._review.workbook import money_format, review_workbook
 
@@ -25,7 +26,7 @@ openpyxl = pytest.importorskip("openpyxl")
 pytestmark = pytest.mark.unit
 
 CITIES = (("paris", "EUR"), ("barcelona", "EUR"), ("singapore", "SGD"), ("bangalore", "INR"))
-KEYS = ("city", "theme", "phase", "currency", "converted")
+KEYS = ("city", "season", "year", "theme", "phase", "currency", "converted")
 FIGURE = {"value", "state", "suppressed_cities", "of_cities", "statuses"}
 WORDS = {"city_names", "network_name", "theme_labels"}
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
@@ -54,7 +55,7 @@ def _expected(node: Any, code: str, keys: dict[str, Any], cur: str | None) -> It
     if isinstance(node, dict) and set(node) == FIGURE:
         yield keys, code, node, cur
     elif isinstance(node, dict):
-        own = {k: node[k] for k in KEYS if isinstance(node.get(k), str | bool)}
+        own = {k: node[k] for k in KEYS if isinstance(node.get(k), str | int)}
         money = node["currency"] if {"currency", "converted"} <= set(node) else None
         for name, value in node.items():
             if name not in own:
@@ -90,9 +91,9 @@ def _sections(data: dict[str, Any]) -> dict[str, list[tuple]]:
     return found
 
 
-def _model_order(paths: set[str]) -> list[str]:
+def _model_order(paths: set[str], model: type[Review]) -> list[str]:
     """The sections in the model's field order (the workbook's sheet order)."""
-    order = [f.name for f in dataclasses.fields(Review)]
+    order = [f.name for f in dataclasses.fields(model)]
     return sorted(paths, key=lambda p: (order.index(p.split(".")[0]), "." in p, p))
 
 
@@ -117,6 +118,11 @@ def _sheet_rows(ws: Any) -> tuple[list[str], list[dict[str, Any]]]:
 )
 def test_workbook_holds_every_figure_of_the_json_cell_by_cell(lang: str, rates: bool) -> None:
     review = _review(rates=rates)
+    expected = _check_against_json(review, lang)
+    assert ("conversion" in expected) is rates
+
+
+def _check_against_json(review: Review, lang: str) -> dict[str, list[tuple]]:
     data = json.loads(review_json(review))
     tr = Catalogs().translator(lang)
     _ = tr.gettext
@@ -124,7 +130,8 @@ def test_workbook_holds_every_figure_of_the_json_cell_by_cell(lang: str, rates: 
     expected = _sections(data)
     assert len(book.sheetnames) == 1 + len(expected)
     checked = 0
-    for path, ws in zip(_model_order(set(expected)), book.worksheets[1:], strict=True):
+    order = _model_order(set(expected), type(review))
+    for path, ws in zip(order, book.worksheets[1:], strict=True):
         heads, rows = _sheet_rows(ws)
         want = expected[path]
         assert len(rows) == len(want), path
@@ -167,7 +174,44 @@ def test_workbook_holds_every_figure_of_the_json_cell_by_cell(lang: str, rates: 
                     assert cell.is_date
             checked += 1
     assert checked > 150
-    assert ("conversion" in expected) is rates
+    return expected
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    city: str
+    year: int
+    applications: Figure
+
+
+@dataclass(frozen=True, slots=True)
+class _GrownReview(Review):
+    """The review as another part of the project may grow it: a section and a plain field."""
+
+    trends: tuple[_Point, ...] = ()
+    late_days: int = 0
+
+
+def test_workbook_gives_a_new_section_of_the_model_its_own_sheet() -> None:
+    base = _review()
+    points = (
+        _Point("paris", 2018, Figure(Decimal(88), FigureState.PUBLISHED)),
+        _Point("paris", 2019, Figure(None, FigureState.SUPPRESSED, statuses=("A",))),
+    )
+    grown = _GrownReview(
+        **{f.name: getattr(base, f.name) for f in dataclasses.fields(Review)},
+        trends=points,
+        late_days=12,
+    )
+    expected = _check_against_json(grown, "de")
+    assert [(keys, code) for keys, code, _, _ in expected["trends"]] == [
+        ({"city": "paris", "year": 2018}, "applications"),
+        ({"city": "paris", "year": 2019}, "applications"),
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook(grown, lang="de")))
+    assert book.sheetnames[-1] == "trends"  # no name of its own yet: its code
+    notes = {row[0].value: row[1].value for row in book.worksheets[0].iter_rows()}
+    assert notes["late_days"] == 12
 
 
 def test_workbook_marks_suppressed_cells_with_their_letters_never_a_number() -> None:
