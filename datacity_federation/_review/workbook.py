@@ -1,12 +1,13 @@
 """The review's tables as a spreadsheet workbook (``.xlsx``, openpyxl), in one language.
 
 Rule header: the sheets follow the review model, not a list kept here. Every field of the
-:class:`~datacity_federation._review.model.Review` that holds records (a dataclass or a sequence
-of them) is a section and gets a sheet; so does a sequence of records one level below (the
-network's money lines, phases, themes). A new section of the model appears as a sheet with no
-change here. Each sheet is a long table: the record's key columns (city, theme, phase,
-currency...), then the figure's code (the same dotted code as the JSON path), its value, its
-state, the status letters of suppressed cells and, for network figures, the counts of cities.
+:class:`~datacity_federation._review.model.Review` that holds records (a dataclass, a mapping or
+a sequence of them) is a section and gets a sheet; so does a sequence of records one level below
+(the network's money lines, phases, themes). A new section of the model appears as a sheet with
+no change here (named by its code until ``_titles`` gives it words), and a new plain field as a
+line of the notes sheet. Each sheet is a long table: the record's key columns (``KEY_FIELDS``),
+then the figure's code (the same dotted code as the JSON path), its value, its state, the status
+letters of suppressed cells and, for network figures, the counts of cities.
 
 Cells are typed: numbers are numbers, dates are dates, money carries the number format of its
 currency in the workbook's locale. A suppressed figure is never a number: its value cell holds
@@ -40,7 +41,7 @@ city's season, a year of a trend, a money line's currency and whether the federa
 converted it."""
 
 _WORDS_FIELDS = frozenset({"city_names", "network_name", "theme_labels"})
-"""Fields of the review that hold names in every language: the notes sheet, not a section."""
+"""Fields of the review that hold names in every language: left out, the workbook keeps codes."""
 
 _DATE_FORMAT = "yyyy-mm-dd"
 _MOMENT_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -192,8 +193,8 @@ def _other_fields(review: Review) -> list[tuple[str, Scalar]]:
 
 def money_format(currency: str, tr: Translator) -> str:
     """An Excel number format for whole amounts of ``currency`` in the translator's locale:
-    the locale's symbol on the locale's side (``#,##0 [$€]`` in French, ``[$S$]#,##0`` in
-    English); the spreadsheet application supplies the separators."""
+    the locale's symbol on the locale's side (``#,##0 [$€]`` in French, ``[$₹]#,##0`` for
+    rupees in English); the spreadsheet application supplies the separators."""
     from babel.numbers import get_currency_symbol
 
     from datacity_federation._i18n.formatter import whole_currency_pattern
