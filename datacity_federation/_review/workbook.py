@@ -229,6 +229,7 @@ def _titles(tr: Translator) -> dict[str, str]:
         "cities": _("Cities"),
         # Translators: a sheet of the review's workbook: the exchange rates it used.
         "conversion": _("Conversion rates"),
+        "report_status": _("Reporting status"),
     }
 
 

@@ -262,3 +262,21 @@ def test_workbook_in_arabic_reads_right_to_left() -> None:
     book = openpyxl.load_workbook(io.BytesIO(review_workbook(_review(), lang="ar")))
     assert all(ws.sheet_view.rightToLeft for ws in book.worksheets)
     assert all(len(name) <= 31 for name in book.sheetnames)
+
+
+def test_workbook_reporting_status_sheet_matches_the_json() -> None:
+    from datacity_federation._review.status import ReportState, SeasonStatus
+
+    statuses = (
+        SeasonStatus("paris", "s2", 2, date(2019, 6, 30), date(2019, 9, 28), ReportState.RECEIVED,
+                     received_on=date(2019, 7, 2)),
+        SeasonStatus("bangalore", "s1", 1, date(2019, 3, 31), date(2019, 6, 29), ReportState.LATE,
+                     days_late=195),
+    )  # fmt: skip
+    review = dataclasses.replace(_review(), report_status=statuses)
+    expected = _check_against_json(review, "fr")
+    assert [(k["city"], k["season"]) for k, code, _, _ in expected["report_status"]][:1] == [
+        ("paris", "s2")
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(review_workbook(review, lang="fr")))
+    assert book.sheetnames[-1] == "Suivi des transmissions"
