@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from datacity_federation.errors import InvalidModelError
 
 from datacity_federation._services import records_import
 from datacity_federation._store.mapping import amount_from_e4, amount_to_e4
@@ -39,7 +39,7 @@ def test_money_keeps_exact_decimals() -> None:
     [("-1", "must not be negative"), ("1.00001", "at most 4 decimal places"), ("NaN", "finite")],
 )
 def test_money_refuses_negative_too_precise_and_nan(amount: str, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(InvalidModelError, match=message):
         sponsorship(amount)
 
 
