@@ -32,7 +32,16 @@ from datacity_federation.domain.challenge import Challenge
 from datacity_federation.domain.season import PhaseDurations, Season
 from datacity_federation.domain.vocab import DISCLOSURE_PROFILES, PartnerKind, PortalKind, Theme
 
-__all__ = ["City", "Contact", "Partner", "Portal", "ProfileName", "RateLimit", "profile_problems"]
+__all__ = [
+    "City",
+    "Contact",
+    "Partner",
+    "Portal",
+    "ProfileName",
+    "RateLimit",
+    "Website",
+    "profile_problems",
+]
 
 
 def _known_profile(name: str) -> str:
@@ -45,6 +54,10 @@ ProfileName = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$"), AfterValidator(_known_profile)
 ]
 """The name of a disclosure profile (``default`` or ``strict``)."""
+
+
+Website = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+"""A public web site's http(s) address."""
 
 
 def profile_problems(profile: str | None, floor: str) -> list[Problem]:
@@ -134,7 +147,7 @@ class Partner(DomainModel):
     """city, corporate, startup, research, operator or data_provider."""
     name: LocalizedText
     """Name per language (a single language is fine for a proper name)."""
-    website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    website: Website | None = None
     """Public web site."""
     contacts: Annotated[tuple[Contact, ...], Field(json_schema_extra=PERSONAL)] = ()
     """People to talk to (personal data: kept in the city, never shared)."""

@@ -38,12 +38,14 @@ __all__ = [
     "AuditKind",
     "ContractValue",
     "KpiMeasurement",
+    "Measure",
     "Person",
     "Pilot",
     "Recommendation",
     "RecordId",
     "Review",
     "Reviewer",
+    "Score",
     "Sponsorship",
     "personal_fields",
 ]
@@ -76,6 +78,18 @@ Amount = Annotated[Decimal, AfterValidator(_exact_money)]
 """An exact, non-negative amount of money with at most four decimal places."""
 
 PersonalText = Annotated[str | None, Field(json_schema_extra=PERSONAL)]
+Score = Annotated[int, Field(ge=0, le=100)]
+"""A reviewer's score for one criterion."""
+
+
+def _finite(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    return value
+
+
+Measure = Annotated[Decimal, AfterValidator(_finite)]
+"""A measured value: an exact, finite decimal."""
 PersonalEmail = Annotated[Email | None, Field(json_schema_extra=PERSONAL)]
 
 
@@ -176,7 +190,7 @@ class Review(DomainModel):
     """The reviewed application."""
     reviewer: RecordId
     """The reviewer."""
-    scores: dict[Code, Annotated[int, Field(ge=0, le=100)]]
+    scores: dict[Code, Score]
     """Score per criterion code of the challenge's rubric."""
     recommendation: Recommendation
     """What the reviewer recommends."""
@@ -237,17 +251,10 @@ class KpiMeasurement(DomainModel):
     """A KPI indicator of the pilot's challenge."""
     measured_on: date
     """Day of the measurement."""
-    baseline: Decimal
+    baseline: Measure
     """The value before the pilot, at the measured place."""
-    value: Decimal
+    value: Measure
     """The measured value."""
-
-    @field_validator("baseline", "value")
-    @classmethod
-    def _finite(cls, value: Decimal) -> Decimal:
-        if not value.is_finite():
-            raise ValueError("must be a finite number")
-        return value
 
 
 class Sponsorship(DomainModel):
