@@ -122,7 +122,8 @@ class ImportContext:
 
 
 @functools.lru_cache(maxsize=32)
-def _batch_adapter(line: Any) -> TypeAdapter[list[Any]]:
+def batch_adapter(line: Any) -> TypeAdapter[list[Any]]:
+    """The validator of a batch of ``line`` values (built once per row type)."""
     return TypeAdapter(list[line])
 
 
@@ -176,7 +177,7 @@ class Importer:
         self.at: dict[str, int] = {}
         self.fields: list[tuple[str, int]] = []
         self.context: dict[str, Any] = {}
-        self.adapter = _batch_adapter(self.line)
+        self.adapter = batch_adapter(self.line)
 
     def bind(self, header: list[str]) -> None:
         """Learn the file's column order; a missing optional column reads as ``""``."""

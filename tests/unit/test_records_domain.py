@@ -8,7 +8,6 @@ from typing import get_type_hints
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from datacity_federation.errors import InvalidModelError
 
 from datacity_federation._store.mapping import amount_from_e4, amount_to_e4
 from datacity_federation.domain.records import (
@@ -18,6 +17,7 @@ from datacity_federation.domain.records import (
     Sponsorship,
     personal_fields,
 )
+from datacity_federation.errors import InvalidModelError
 
 pytestmark = pytest.mark.unit
 
