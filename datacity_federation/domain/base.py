@@ -150,6 +150,13 @@ def explain(err: Mapping[str, Any]) -> FieldProblem:
         message = PATTERN_HINTS.get(str(err.get("ctx", {}).get("pattern")), message)
     elif kind == "value_error":
         message = message.removeprefix("Value error, ")
+    elif kind.startswith("date_"):
+        reason = message.split(", ", 1)[1] if ", " in message else "invalid"
+        message = f"not a date: {reason} (use YYYY-MM-DD)"
+    elif kind == "decimal_parsing":
+        message = "not a number (use a dot for decimals: 1234.50)"
+    elif kind in ("int_parsing", "int_from_float"):
+        message = "not a whole number"
     elif kind == "enum":
         message = f"unknown value (expected {err.get('ctx', {}).get('expected')})"
     quoted = _shown(value)

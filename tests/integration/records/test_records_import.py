@@ -56,8 +56,8 @@ def test_import_wrong_type_reported_with_row(synced: Engine, tmp_path: Path) -> 
     )
     path = write(tmp_path, "a.csv", text)
     assert refused(synced, path) == [
-        f"{path}:3: submitted_on: Input should be a valid date or datetime, invalid character "
-        "in year (got '12/01/2016')"
+        f"{path}:3: submitted_on: not a date: invalid character in year (use YYYY-MM-DD) "
+        "(got '12/01/2016')"
     ]
 
 
@@ -180,8 +180,7 @@ def test_import_reviews_conflict_and_missing_score(season_1: Engine, tmp_path: P
     assert refused(season_1, path, "reviews") == [
         f"{path}:2: reviewer: reviewer R-suez-1 declared a conflict with start-up 'craft-ai'",
         f"{path}:3: score_*: missing score(s) for feasibility",
-        f"{path}:4: score_impact: Input should be a valid integer, unable to parse string as an "
-        "integer (got 'five')",
+        f"{path}:4: score_impact: not a whole number (got 'five')",
     ]
 
 
@@ -229,7 +228,7 @@ def test_import_measurements_and_sponsorships_bad_rows(season_1: Engine, tmp_pat
         f"{s}:2: currency: 'USD': amounts are in the city's currency EUR",
         f"{s}:3: partner: a start-up cannot sponsor: 'craft-ai'",
         f"{s}:4: amount: must not be negative (got '-3')",
-        f"{s}:5: amount: Input should be a valid decimal (got '1e3x')",
+        f"{s}:5: amount: not a number (use a dot for decimals: 1234.50) (got '1e3x')",
     ]
 
 
