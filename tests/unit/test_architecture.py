@@ -16,7 +16,9 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
 # Layer -> the package layers and third-party libraries it may import.
 PURE_LAYERS = {
-    "domain": ({"errors", "domain"}, {"pydantic", "typing_extensions"}),
+    # Babel only for CLDR's lists of languages, currencies and countries (shipped data, like
+    # zoneinfo's), read on first use: docs/architecture.md, "Changes from the first map".
+    "domain": ({"errors", "domain"}, {"pydantic", "typing_extensions", "babel"}),
     # the interval audit solves its model with HiGHS (SciPy, NumPy): computation, no I/O
     "_privacy": (
         {"errors", "domain", "_privacy"},
