@@ -16,6 +16,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
+    model_validator,
 )
 
 from datacity_federation.domain.world import (
@@ -28,6 +29,7 @@ from datacity_federation.errors import FieldProblem, InvalidModelError
 
 __all__ = [
     "Code",
+    "CrossChecked",
     "CountryCode",
     "CurrencyCode",
     "DomainModel",
@@ -218,6 +220,23 @@ class DomainModel(BaseModel):
             return super().model_validate(obj, **options)
         except ValidationError as exc:
             raise InvalidModelError(cls.__name__, field_problems(exc)) from None
+
+
+class CrossChecked(DomainModel):
+    """A model with rules across its fields, listed with their locations by :meth:`problems`.
+
+    Building one raises on them (as :class:`InvalidModelError`), unless the caller runs them
+    itself, located: the config loader validates with ``context={"defer_checks": True}``."""
+
+    @model_validator(mode="after")
+    def _cross_check(self, info: ValidationInfo) -> Self:
+        if not checks_deferred(info):
+            raise_problems(self.problems())
+        return self
+
+    def problems(self) -> list[Problem]:
+        """Every broken rule, located inside the model."""
+        raise NotImplementedError
 
 
 def checks_deferred(info: ValidationInfo) -> bool:

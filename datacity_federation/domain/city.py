@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from typing import Annotated, Self, TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, model_validator
+from pydantic import AfterValidator, Field, StringConstraints
 
 from datacity_federation.domain.base import (
     CountryCode,
+    CrossChecked,
     CurrencyCode,
     DomainModel,
     Email,
@@ -24,9 +25,7 @@ from datacity_federation.domain.base import (
     Problem,
     Slug,
     TimeZoneName,
-    checks_deferred,
     prefixed,
-    raise_problems,
 )
 from datacity_federation.domain.challenge import Challenge
 from datacity_federation.domain.season import PhaseDurations, Season
@@ -153,7 +152,7 @@ class Partner(DomainModel):
     """People to talk to (personal data: kept in the city, never shared)."""
 
 
-class City(DomainModel):
+class City(CrossChecked):
     """A member city of the federation, as declared in ``cities/<id>.yaml``."""
 
     id: Slug
@@ -180,12 +179,6 @@ class City(DomainModel):
     """Disclosure rules for releases; may only be stricter than the federation's."""
     seasons: tuple[Season, ...] = ()
     """The city's seasons, oldest first."""
-
-    @model_validator(mode="after")
-    def _check(self, info: ValidationInfo) -> Self:
-        if not checks_deferred(info):
-            raise_problems(self.problems())
-        return self
 
     @property
     def default_language(self) -> str:

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, model_validator
+from pydantic import AfterValidator, Field, StringConstraints
 
 from datacity_federation.domain.base import (
     Code,
+    CrossChecked,
     CurrencyCode,
     DomainModel,
     LanguageTag,
     LocalizedText,
     Problem,
     Slug,
-    checks_deferred,
     prefixed,
-    raise_problems,
 )
 from datacity_federation.domain.city import City, ProfileName, profile_problems
 from datacity_federation.domain.season import DATA_CITY_TEMPLATE, PhaseDurations
@@ -76,19 +75,13 @@ class FederationSettings(DomainModel):
     """Refuse to write words that would fall back to English (as ``--strict-lang`` does)."""
 
 
-class Federation(DomainModel):
+class Federation(CrossChecked):
     """A federation and its loaded member cities."""
 
     settings: FederationSettings
     """Network-wide settings."""
     cities: tuple[City, ...]
     """The member cities, in the order of ``settings.members`` (or by id)."""
-
-    @model_validator(mode="after")
-    def _check(self, info: ValidationInfo) -> Self:
-        if not checks_deferred(info):
-            raise_problems(self.problems())
-        return self
 
     def problems(self) -> list[Problem]:
         """What the federation's settings refuse in its cities: the themes a city uses that are

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import httpx
@@ -11,27 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
-from sync_helpers import HEADER, PARIS_KEY, craft, snapshot
+from sync_helpers import HEADER, craft, snapshot
 
 from datacity_federation._sync.cells_csv import format_decimal
-from datacity_federation._sync.hub_ingest import add_city, init_hub
-from datacity_federation._sync.hub_store import hub_engine
 from datacity_federation.domain.base import Slug, value_problems
 from datacity_federation.domain.release import CellValue
-from datacity_federation.testing.hub_server import hub_in_thread
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def live_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Engine]]:
-    db = str(tmp_path_factory.mktemp("cells") / "hub.db")
-    engine = hub_engine(db)
-    init_hub(engine, "c40-datacity")
-    token = add_city(engine, city="paris", public_key=PARIS_KEY.public_key())
-    with hub_in_thread(db, rate=1000.0, burst=1000) as base:
-        yield base, token, engine
-    engine.dispose()
 
 
 values = st.one_of(
