@@ -8,11 +8,12 @@ The import and two floors, measured in the same run, each the best of three:
   applications, one audit event per application) into the same migrated schema, with the same
   connection settings (foreign keys on, page cache), without any checking.
 
-The import normalises each CSV row into three rows (contact person, application, audit event)
-with foreign keys checked by SQLite, so the flat floor does about a third of the database work;
-the schema floor isolates what the import's own code costs. Prints both ratios (target: at most
-3x), then the peak Python memory of the import (tracemalloc) for 20,000 and 100,000 rows, which
-must not grow with the file.
+The import validates every row through the domain's types (a batch of ``ApplicationLine`` rows
+per ``TypeAdapter`` call) and normalises it into three rows (contact person, application, audit
+event) with foreign keys checked by SQLite, so the flat floor does about a third of the database
+work; the schema floor isolates what the import's own code costs. Prints both ratios (targets: at
+most 3x the flat floor, at most 1.5x the schema floor), then the peak Python memory of the import
+(tracemalloc) for 20,000 and 100,000 rows, which must not grow with the file.
 
     python bench/records_import.py [--rows 100000]
 """
@@ -175,7 +176,7 @@ def main() -> int:
         print(f"flat floor (sqlite3 executemany, one table): {flat:.2f} s")
         print(f"schema floor (sqlite3 executemany, same rows and schema): {schema:.2f} s")
         print(f"ratio vs flat floor: {ours / flat:.2f}x (target <= 3x)")
-        print(f"ratio vs schema floor: {ours / schema:.2f}x (target <= 3x)")
+        print(f"ratio vs schema floor: {ours / schema:.2f}x (target <= 1.5x)")
         ratio = ours / schema
         small, large = peak_memory(folder, args.rows // 5), peak_memory(folder, args.rows)
         print(
@@ -183,7 +184,7 @@ def main() -> int:
         )
         steady = large <= small * 1.5 + 1
         print(f"memory flat with file size: {'yes' if steady else 'NO'}")
-        return 0 if ratio <= 3 and steady else 1
+        return 0 if ratio <= 1.5 and ours / flat <= 3 and steady else 1
 
 
 if __name__ == "__main__":
