@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, get_args, get_origin, get_type_hints
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -121,6 +121,12 @@ class ImportContext:
         }
 
 
+def _admits_none(hint: Any) -> bool:
+    while get_origin(hint) is Annotated:
+        hint = get_args(hint)[0]
+    return hint is type(None) or type(None) in get_args(hint)
+
+
 @functools.lru_cache(maxsize=32)
 def batch_adapter(line: Any) -> TypeAdapter[list[Any]]:
     """The validator of a batch of ``line`` values (built once per row type)."""
@@ -156,12 +162,16 @@ class Importer:
         if cls.line is None:
             return
         fields = getattr(cls.line, "model_fields", None)
-        if fields is not None:
+        if fields is not None:  # a domain model: a field with a default is optional
             names = [n for n in fields if n not in cls.context_fields]
             needed = {n for n in names if fields[n].is_required()}
-        else:
+        elif hasattr(cls.line, "_fields"):  # a NamedTuple: likewise
             names = [n for n in cls.line._fields if n not in cls.context_fields]
             needed = {n for n in names if n not in cls.line._field_defaults}
+        else:  # a TypedDict: a field that may be None is optional (a blank cell reads as None)
+            hints = get_type_hints(cls.line, include_extras=True)
+            names = [n for n in hints if n not in cls.context_fields]
+            needed = {n for n in names if not _admits_none(hints[n])}
         needed -= set(cls.defaulted)
         columns = [cls.columns.get(n, n) for n in names]
         cls.required = tuple(
@@ -209,7 +219,8 @@ class Importer:
                 index, *loc = problem.loc
                 assert isinstance(index, int)
                 refused.add(index)
-                message = "missing value" if problem.kind == "missing" else problem.message
+                blank = problem.kind == "missing" or problem.value is None
+                message = "missing value" if blank else problem.message
                 self.ctx.bad(batch[index][0], self.column(loc), message)
             kept = [item for i, item in enumerate(batch) if i not in refused]
             return self.validate(kept) if kept else []

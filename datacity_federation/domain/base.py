@@ -9,7 +9,6 @@ from typing import Annotated, Any, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -50,6 +49,8 @@ __all__ = [
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+LANGUAGE_SPELLINGS = r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$"
+"""A language tag in BCP 47 (``pt-BR``) or POSIX (``pt_BR``) spelling."""
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
@@ -78,20 +79,20 @@ TimeZoneName = Annotated[
 """An IANA time zone, e.g. ``Europe/Paris``."""
 
 
-def _bcp47_spelling(value: Any) -> Any:
-    """``pt_BR`` (POSIX) is read as ``pt-BR``: both spellings name the same locale."""
-    if isinstance(value, str) and "_" in value and len(value) <= 35:
+@functools.lru_cache(maxsize=1024)
+def _language(value: str) -> str:
+    """``pt_BR`` (POSIX) is read as ``pt-BR``: both spellings name the same locale; then CLDR must
+    know it. One cached call per distinct value (a CSV repeats a few languages many times)."""
+    if "_" in value:
         parts = value.split("_")
-        if parts[0].isalpha() and parts[0].islower():
-            return "-".join([parts[0], *(p.upper() if len(p) == 2 else p for p in parts[1:])])
-    return value
+        value = "-".join([parts[0], *(p.upper() if len(p) == 2 else p for p in parts[1:])])
+    return check_language(value)
 
 
 LanguageTag = Annotated[
     str,
-    BeforeValidator(_bcp47_spelling),
-    StringConstraints(pattern=LANGUAGE_PATTERN, max_length=35),
-    AfterValidator(check_language),
+    StringConstraints(pattern=LANGUAGE_SPELLINGS, max_length=35),
+    AfterValidator(_language),
     Field(
         description="A BCP 47 language tag, e.g. 'fr', 'pt-BR', 'zh-Hans' ('pt_BR' is read as "
         "'pt-BR')."
@@ -117,7 +118,7 @@ PATTERN_HINTS = {
     SLUG_PATTERN: "use lower-case letters, digits, '-' or '_' (e.g. 'paris')",
     r"^[a-z][a-z0-9_-]*$": "use a lower-case name, e.g. 'default'",
     CODE_PATTERN: "use a lower-case code: letters, digits and '_' (e.g. 'waste')",
-    LANGUAGE_PATTERN: "not a BCP 47 language tag (e.g. 'fr', 'zh-Hans')",
+    LANGUAGE_SPELLINGS: "not a BCP 47 language tag (e.g. 'fr', 'zh-Hans')",
     RECORD_ID_PATTERN: "not a record id: at most 64 letters, digits, '.', "
     "'_' or '-', starting with a letter or digit",
     r"^https?://[^\s/$.?#].[^\s]*$": "not an http(s) URL",

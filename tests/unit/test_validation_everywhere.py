@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SINGAPORE = yaml.safe_load((ROOT / "cities" / "singapore.yaml").read_text(encoding="utf-8"))
 PARIS = yaml.safe_load((ROOT / "cities" / "paris.yaml").read_text(encoding="utf-8"))
 HEADER = "city,season,metric,theme,dim,value,unit,status\r\n"
+BLANK_APPLICATION = dict.fromkeys(importer_of("applications").optional)
+"""An applications row whose optional cells are all blank (read as None)."""
 
 # Values around each limit: lengths 63-66 of a valid alphabet, and the same with one bad character.
 _alnum = st.sampled_from("abcxyz019")
@@ -118,7 +120,8 @@ def test_slug_refused_alike_everywhere(
     assert loads_yaml(tmp_path_factory.mktemp("y"), data) is ok
     assert builds(Partner, id=value, kind="startup", name={"en": "X"}) is ok
     assert line_accepts("startups", {"id": value, "name": "X"}) is ok
-    row = {"id": "A-1", "challenge": "c", "startup": value, "status": "draft", "language": "fr"}
+    row = {**BLANK_APPLICATION, "id": "A-1", "challenge": "c", "startup": value}
+    row |= {"status": "draft", "language": "fr"}
     assert line_accepts("applications", row) is ok
     assert cells_accept(value) is ok
 
@@ -134,7 +137,8 @@ def test_language_refused_alike_everywhere(
     assert loads_yaml(tmp_path_factory.mktemp("y"), data) is ok
     code = {k: v for k, v in data.items() if k not in ("season_template",)}
     assert builds(City, **code) is ok
-    row = {"id": "A-1", "challenge": "c", "startup": "s", "status": "draft", "language": value}
+    row = {**BLANK_APPLICATION, "id": "A-1", "challenge": "c", "startup": "s"}
+    row |= {"status": "draft", "language": value}
     assert line_accepts("applications", row) is ok
 
 
