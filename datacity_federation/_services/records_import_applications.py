@@ -84,6 +84,7 @@ class ApplicationsImporter(Importer):
         self.at_out = self.insert_events.converter("at")(ctx.at)
         self.override_out = self.insert_events.converter("override")(ctx.override is not None)
         self.by_email: dict[str, str] = {}
+        self.status_text = {s: s.value for s in ApplicationStatus}
         self.days: dict[date, Phase | None] = {}
         self.why = ctx.override or f"import {Path(ctx.path).name}:"
 
@@ -182,13 +183,7 @@ class ApplicationsImporter(Importer):
         self._write_people(keep)
         if not keep:
             return
-        season = ctx.season.id
-        out = self.day_out
-        self.insert_apps([
-            (city, a["id"], season, a["challenge"], a["startup"], a["status"].value, a["language"], a["proposal"],
-             a["contact_id"], out(a["submitted_on"]))
-            for _, a in keep
-        ])  # fmt: skip
+        season, out, texts = ctx.season.id, self.day_out, self.status_text
         kind, why, at, by, flag = (
             AuditKind.APPLICATION.value,
             self.why,
@@ -196,15 +191,16 @@ class ApplicationsImporter(Importer):
             ctx.by,
             self.override_out,
         )
-        if ctx.override is not None:
-            events = [
-                (city, kind, a["id"], None, a["status"].value, at, by, why, flag) for _, a in keep
-            ]
-        else:
-            events = [
-                (city, kind, a["id"], None, a["status"].value, at, by, f"{why}{row}", flag)
-                for row, a in keep
-            ]
+        overridden = ctx.override is not None
+        apps: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        for row, a in keep:
+            status = texts[a["status"]]
+            apps.append((city, a["id"], season, a["challenge"], a["startup"], status, a["language"],
+                         a["proposal"], a["contact_id"], out(a["submitted_on"])))  # fmt: skip
+            reason = why if overridden else f"{why}{row}"
+            events.append((city, kind, a["id"], None, status, at, by, reason, flag))
+        self.insert_apps(apps)
         self.insert_events(events)
         ctx.count("applications", len(keep))
 
