@@ -19,12 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from datacity_federation._i18n import Catalogs
+from datacity_federation.domain.city import City
 from datacity_federation.domain.federation import Federation
 from datacity_federation.errors import DatacityError
 
-__all__ = ["DemoReport", "run_demo"]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+__all__ = ["LATE_SAMPLE_CITY", "DemoReport", "released_seasons", "run_demo"]
 
 BY = "demo"
 
@@ -47,7 +52,7 @@ class DemoReport:
         return self.files[0]
 
 
-def _fill_store(*, db: Path, folder: Path, work: Path, city_id: str, seed: int) -> int:
+def _fill_store(*, db: Engine, folder: Path, work: Path, city_id: str, seed: int) -> int:
     """Migrate the city store, load the city files into it, import its sample records."""
     from datacity_federation._config.loader import load_federation
     from datacity_federation._services.demo_data import sample_records
@@ -69,6 +74,21 @@ def _fill_store(*, db: Path, folder: Path, work: Path, city_id: str, seed: int) 
             )
             count += sum(report.written.values())
     return count
+
+
+LATE_SAMPLE_CITY = "bangalore"
+"""The demo holds back this city's latest closed season, so the review and the hub's site show
+a late city-season (sample data, like every figure of the demo)."""
+
+
+def released_seasons(*, city: City, today: date) -> list[str]:
+    """The closed seasons the demo releases: all of them, except the latest closed season of
+    :data:`LATE_SAMPLE_CITY`, held back on purpose so that the reporting status shows it late."""
+    closed = [s for s in city.seasons if s.is_closed(today)]
+    if city.id == LATE_SAMPLE_CITY and closed:
+        held = max(closed, key=lambda s: s.end)
+        closed = [s for s in closed if s is not held]
+    return [s.id for s in closed]
 
 
 def review_year(*, federation: Federation, today: date) -> int:
@@ -100,19 +120,19 @@ def run_demo(
     from datacity_federation._config.loader import load_federation
     from datacity_federation._config.resources import default_cities_dir
     from datacity_federation._privacy.rules import PROFILES
-    from datacity_federation._review.source import load_public_keys, snapshot_from_hub_url
     from datacity_federation._services.demo_data import sample_federation_folder
     from datacity_federation._services.hub_server import serving
+    from datacity_federation._services.hub_site import create_hub_app, site_settings
     from datacity_federation._services.i18n import federation_catalogs
     from datacity_federation._services.review import (
         federation_review,
         review_languages,
         write_review,
     )
+    from datacity_federation._services.review_source import load_public_keys, snapshot_from_hub_url
     from datacity_federation._services.sync import build_due, pull_feed, push_outbox
-    from datacity_federation._store.engine import open_store
+    from datacity_federation._store.engine import make_engine, open_store
     from datacity_federation._sync.client import HubClient
-    from datacity_federation._sync.hub import create_app
     from datacity_federation._sync.hub_ingest import add_city, init_hub
     from datacity_federation._sync.hub_store import hub_engine
     from datacity_federation._sync.keys import (
@@ -140,23 +160,25 @@ def run_demo(
         records = 0
         for city in federation.cities:
             progress(f"{city.id}: city store with sample records")
-            db = work / f"{city.id}.db"
-            records += _fill_store(
-                db=db, folder=folder, work=work / "csv", city_id=city.id, seed=seed
-            )
-            private, public, _ = generate_key_files(city=city.id, out_dir=keys)
-            tokens[city.id] = add_city(hub, city=city.id, public_key=load_public_key(public))
-            engine = open_store(db)
+            engine = make_engine(work / f"{city.id}.db")
             try:
-                build_due(
-                    engine=engine, city=city, network=network, profile=profile,
-                    key=load_private_key(path=private), today=day,
-                )  # fmt: skip
+                records += _fill_store(
+                    db=engine, folder=folder, work=work / "csv", city_id=city.id, seed=seed
+                )
+                private, public, _ = generate_key_files(city=city.id, out_dir=keys)
+                tokens[city.id] = add_city(hub, city=city.id, public_key=load_public_key(public))
+                released = released_seasons(city=city, today=day)
+                if released:
+                    build_due(
+                        engine=engine, city=city, network=network, profile=profile,
+                        key=load_private_key(path=private), today=day, seasons=released,
+                    )  # fmt: skip
             finally:
                 engine.dispose()
         year = review_year(federation=federation, today=day)
         bundles = 0
-        app = create_app(hub)
+        site = site_settings(federation, catalogs=books, sample_data=True)
+        app = create_hub_app(hub, site=site)
         with serving(app) as url:
             progress(f"hub on {url}")
             for city in federation.cities:

@@ -1,7 +1,7 @@
 """The smaller CSV kinds: reviews, pilots, measurements, startups, reviewers.
 
 Rule header: these files have tens to thousands of rows. Each kind's row type is a domain model
-(``Review``, ``Pilot``) or a ``NamedTuple`` of the domain's field types, validated a batch at a
+(``Assessment``, ``Pilot``) or a ``NamedTuple`` of the domain's field types, validated a batch at a
 time like every kind; then each row is cross-checked (references, lifecycle, duplicates, keys seen
 earlier in the file) and written at once, inside the import's single transaction.
 """
@@ -18,12 +18,12 @@ from datacity_federation.domain import lifecycle
 from datacity_federation.domain.base import Code, Email, NonEmptyText, Slug
 from datacity_federation.domain.city import Website
 from datacity_federation.domain.records import (
+    Assessment,
     AuditKind,
     KpiMeasurement,
     Measure,
     Pilot,
     RecordId,
-    Review,
 )
 from datacity_federation.domain.vocab import PilotStatus
 from datacity_federation.errors import DomainError, StoreError, TransitionError
@@ -89,9 +89,9 @@ class RowImporter(Importer):
 
 
 class ReviewsImporter(RowImporter):
-    """Reviews: one :class:`Review` per row, its scores in ``score_<criterion>`` columns."""
+    """Reviews: one :class:`Assessment` per row, its scores in ``score_<criterion>`` columns."""
 
-    line = Review
+    line = Assessment
     context_fields = ("city",)
     prefixes = ("score_",)
     columns: ClassVar[dict[str, str]] = {"scores": "score_*"}
@@ -112,8 +112,8 @@ class ReviewsImporter(RowImporter):
             return f"score_{loc[1]}"
         return super().column(loc)
 
-    def row(self, row: int, review: Review) -> None:
-        from datacity_federation._services.reviews import check_review, save_review
+    def row(self, row: int, review: Assessment) -> None:
+        from datacity_federation._services.assessments import check_assessment, save_assessment
         from datacity_federation._store import tables as t
         from datacity_federation._store.repository import get_application
 
@@ -122,7 +122,7 @@ class ReviewsImporter(RowImporter):
         if app is not None and app.season != ctx.season.id:
             ctx.bad(row, "application", f"application {app.id} belongs to season {app.season}")
             return
-        challenge, problems = check_review(
+        challenge, problems = check_assessment(
             ctx.conn, ctx.city, review, on=review.reviewed_on, override=ctx.override
         )
         for column, message in problems:
@@ -131,10 +131,12 @@ class ReviewsImporter(RowImporter):
             row, "reviewer", (review.application, review.reviewer), "review"
         ):
             return
-        if self.exists(t.ReviewRow, application_id=review.application, reviewer_id=review.reviewer):
+        if self.exists(
+            t.AssessmentRow, application_id=review.application, reviewer_id=review.reviewer
+        ):
             ctx.bad(row, "reviewer", f"{review.reviewer} already reviewed {review.application}")
             return
-        save_review(ctx.conn, review, challenge)
+        save_assessment(ctx.conn, review, challenge)
         self.event(
             AuditKind.REVIEW,
             f"{review.application}/{review.reviewer}",
@@ -289,7 +291,7 @@ class StartupsImporter(RowImporter):
 
 
 class ReviewerLine(NamedTuple):
-    """One row of ``reviewers.csv``, typed like :class:`Reviewer` and its :class:`Person`."""
+    """One row of ``reviewers.csv``, typed like :class:`Assessor` and its :class:`Person`."""
 
     id: RecordId
     name: str | None = None
@@ -304,7 +306,7 @@ class ReviewersImporter(RowImporter):
     line = ReviewerLine
 
     def row(self, row: int, rec: ReviewerLine) -> None:
-        from datacity_federation._services.reviews import register_reviewer_on
+        from datacity_federation._services.assessments import register_assessor_on
 
         ctx = self.ctx
         for column, ids in (("employer", [rec.employer]), ("conflicts", rec.conflicts)):
@@ -315,7 +317,7 @@ class ReviewersImporter(RowImporter):
         if not self.once(row, "id", rec.id, f"reviewer {rec.id!r}"):
             return
         try:
-            register_reviewer_on(
+            register_assessor_on(
                 ctx.conn,
                 ctx.city,
                 rec.id,

@@ -17,7 +17,7 @@ from datacity_federation._config.loader import load_city
 from datacity_federation._services.records_import import batch_adapter
 from datacity_federation._services.records_kinds import KINDS, importer_of
 from datacity_federation._sync.cells_csv import read_cells
-from datacity_federation.domain import City, Partner, Review, Sponsorship
+from datacity_federation.domain import Assessment, City, Partner, Sponsorship
 from datacity_federation.domain.base import (
     CurrencyCode,
     Email,
@@ -169,7 +169,7 @@ def test_amount_refused_alike_in_code_and_csv(amount: Decimal) -> None:
 def test_score_refused_alike_in_code_and_csv(score: int) -> None:
     ok = accepts(Score, score)
     review = {"city": "x", "application": "A-1", "reviewer": "R-1", "recommendation": "select"}
-    assert builds(Review, scores={"impact": score}, reviewed_on="2016-01-15", **review) is ok
+    assert builds(Assessment, scores={"impact": score}, reviewed_on="2016-01-15", **review) is ok
     raw = {**review, "reviewed_on": "2016-01-15", "scores": {"impact": str(score)}}
     assert line_accepts("reviews", raw) is ok
 
