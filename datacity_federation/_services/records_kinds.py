@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 Reader = str | Callable[[Any], object]
-"""A stored row -> its domain model (raising pydantic's error when invalid): a function's name
+"""A stored row -> its domain model (raising InvalidModelError when invalid): a function's name
 in ``_store.mapping``, or the function."""
 
 
