@@ -109,7 +109,8 @@ def run_demo(
         review_languages,
         write_review,
     )
-    from datacity_federation._services.sync import build_due, pull_feed, push_outbox
+    from datacity_federation._services.sync import build_due, push_outbox
+    from datacity_federation._services.sync_pull import pull_feed
     from datacity_federation._store.engine import open_store
     from datacity_federation._sync.client import HubClient
     from datacity_federation._sync.hub import create_app

@@ -28,24 +28,11 @@ from datacity_federation._privacy.tables import Release
 from datacity_federation.domain.release import ALL_THEMES, CellStatus, Unit
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome
 from datacity_federation.errors import ReleaseError
+from facts_builders import DEFAULT, season
 
 pytestmark = pytest.mark.unit
 
 THEMES = ["waste", "traffic", "energy", "mobility"]
-DEFAULT = PROFILES["default"]
-
-
-def season(**kw: object) -> SeasonFacts:
-    base: dict[str, object] = {
-        "city": "paris",
-        "season": "s1",
-        "season_number": 1,
-        "start": date(2015, 1, 1),
-        "end": date(2015, 12, 31),
-        "currency": "EUR",
-    }
-    base.update(kw)
-    return SeasonFacts(**base)  # type: ignore[arg-type]
 
 
 apps = st.lists(
