@@ -24,7 +24,7 @@ from datacity_federation._privacy.tables import Release, build_release
 from datacity_federation.domain.city import City
 from datacity_federation.domain.release import Cell
 from datacity_federation.domain.season import Season
-from datacity_federation.errors import DatacityError, EmptySeasonError, HubRejected, ReleaseError
+from datacity_federation.errors import DatacityError, EmptySeasonError, HubRejected
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey

@@ -8,15 +8,16 @@ pages, filters and serves.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from datacity_federation.testing.fake_platforms import OGD_KEY, SOCRATA_CAP, ogd_record, socrata_id
+from datacity_federation.testing.fake_platforms import ogd_record, socrata_id
 
 __all__ = ["EPOCH", "FakeDataset"]
+
+_SGT = timezone(timedelta(hours=8))
+"""data.gov.sg stamps its modification times in Singapore time."""
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 

@@ -40,29 +40,25 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from datacity_federation.testing.fake_datasets import FakeDataset
 from datacity_federation.testing.fake_platforms import (
     OGD_KEY,
     SOCRATA_CAP,
-    ogd_record,
     serve_fault,
     serve_ogd,
     serve_sg,
     serve_socrata,
-    socrata_id,
 )
-
-from datacity_federation.testing.fake_datasets import EPOCH, FakeDataset
 
 __all__ = ["FakeDataset", "FakePortals", "FakePortalsProcess"]
 
 ODS_CAP = 10_000
 CKAN_ROWS_MAX = 1000
-_SGT = timezone(timedelta(hours=8))
 
 
 class FakePortals:

@@ -9,7 +9,6 @@ narrowed below its protection level.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from datacity_federation._privacy import (
-    PROFILES,
     ApplicationFact,
     MoneyFact,
     PilotFact,

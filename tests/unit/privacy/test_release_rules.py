@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from decimal import Decimal
 
 import pytest
+from facts_builders import DEFAULT, season
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +28,6 @@ from datacity_federation._privacy.tables import Release
 from datacity_federation.domain.release import ALL_THEMES, CellStatus, Unit
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome
 from datacity_federation.errors import ReleaseError
-from facts_builders import DEFAULT, season
 
 pytestmark = pytest.mark.unit
 
