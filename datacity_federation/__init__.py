@@ -71,6 +71,7 @@ from datacity_federation.errors import (
 )
 
 if TYPE_CHECKING:
+    from datacity_federation._portals import DatasetRecord, PortalAdapter, make_adapter, make_client
     from datacity_federation._privacy import (
         ApplicationFact,
         ChallengeFact,
@@ -90,6 +91,7 @@ if TYPE_CHECKING:
     from datacity_federation._review.export import review_csv, review_json
     from datacity_federation._review.render import render_html
     from datacity_federation._review.source import load_public_keys, snapshot_from_hub
+    from datacity_federation._services import records as records
     from datacity_federation._services.review import federation_review
     from datacity_federation._services.sync import release_of
     from datacity_federation._sync.hub_store import (
@@ -105,7 +107,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-# Public name -> (module, name there). These load heavier parts (scipy for the release audit,
+# Public name -> (module, name there; "" for the module itself). These load heavier parts (scipy for the release audit,
 # SQLAlchemy for a store or a hub database, Jinja2 for rendering), so they are imported on first
 # use; the TYPE_CHECKING block above gives type checkers the same names.
 _LAZY: dict[str, tuple[str, str]] = {
@@ -113,6 +115,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "ApplicationFact": ("datacity_federation._privacy", "ApplicationFact"),
     "ChallengeFact": ("datacity_federation._privacy", "ChallengeFact"),
     "CityCoverage": ("datacity_federation._sync.hub_store", "CityCoverage"),
+    "DatasetRecord": ("datacity_federation._portals", "DatasetRecord"),
     "DisclosureProfile": ("datacity_federation._privacy", "DisclosureProfile"),
     "FeedEntry": ("datacity_federation._sync.hub_store", "FeedEntry"),
     "FeedPage": ("datacity_federation._sync.hub_store", "FeedPage"),
@@ -121,6 +124,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "NetworkTotal": ("datacity_federation._privacy", "NetworkTotal"),
     "PhaseFact": ("datacity_federation._privacy", "PhaseFact"),
     "PilotFact": ("datacity_federation._privacy", "PilotFact"),
+    "PortalAdapter": ("datacity_federation._portals", "PortalAdapter"),
     "Release": ("datacity_federation._privacy", "Release"),
     "SeasonFacts": ("datacity_federation._privacy", "SeasonFacts"),
     "YearCells": ("datacity_federation._sync.hub_store", "YearCells"),
@@ -132,7 +136,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "feed_page": ("datacity_federation._sync.hub_store", "feed_page"),
     "hub_engine": ("datacity_federation._sync.hub_store", "hub_engine"),
     "load_public_keys": ("datacity_federation._review.source", "load_public_keys"),
+    "make_adapter": ("datacity_federation._portals", "make_adapter"),
+    "make_client": ("datacity_federation._portals", "make_client"),
     "network_total": ("datacity_federation._privacy", "network_total"),
+    "records": ("datacity_federation._services.records", ""),
     "release_of": ("datacity_federation._services.sync", "release_of"),
     "render_html": ("datacity_federation._review.render", "render_html"),
     "resolve_profile": ("datacity_federation._privacy", "resolve_profile"),
@@ -147,7 +154,8 @@ def __getattr__(name: str) -> Any:
         module, attr = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), attr)
+    found = importlib.import_module(module)
+    value = getattr(found, attr) if attr else found  # no attr: the module itself
     globals()[name] = value  # the next access skips this function
     return value
 
@@ -173,6 +181,7 @@ __all__ = [
     "Criterion",
     "DatacityError",
     "DatasetNotFound",
+    "DatasetRecord",
     "DatasetRef",
     "DisclosureProfile",
     "DomainError",
@@ -204,6 +213,7 @@ __all__ = [
     "PilotFact",
     "PilotStatus",
     "Portal",
+    "PortalAdapter",
     "PortalBadResponse",
     "PortalError",
     "PortalKind",
@@ -235,7 +245,10 @@ __all__ = [
     "load_city",
     "load_federation",
     "load_public_keys",
+    "make_adapter",
+    "make_client",
     "network_total",
+    "records",
     "release_of",
     "render_html",
     "resolve_profile",

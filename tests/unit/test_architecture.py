@@ -123,7 +123,9 @@ def test_i18n_reads_only_catalogues() -> None:
         f"{path.name}: {name}"
         for path in modules("_i18n")
         for name in imports_of(path)
-        if ((layer := layer_of(name)) is not None and layer.split(".")[0] not in {"errors", "_i18n"})
+        if (
+            (layer := layer_of(name)) is not None and layer.split(".")[0] not in {"errors", "_i18n"}
+        )
         or (layer is None and name.split(".")[0] not in STDLIB | {"babel"})
     ]
     assert wrong == []

@@ -1,5 +1,6 @@
-"""Docs that cannot drift: every field and error is documented; README examples run (the CLI
-reference is checked against the command tree in test_cli_reference.py)."""
+"""Docs that cannot drift: every field and error is documented; the CLI reference is
+checked against the command tree in test_cli_reference.py, the Python examples (README
+included) in test_doc_examples.py."""
 
 from __future__ import annotations
 
@@ -65,15 +66,6 @@ def test_readme_first_runnable_command_is_near_the_top() -> None:
     assert first < 25
     assert lines[first].startswith("make demo")
     assert lines[first + 1].startswith("make test")
-
-
-def test_readme_python_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert blocks
-    monkeypatch.chdir(ROOT)
-    for block in blocks:
-        exec(compile(block, "README.md", "exec"), {"__name__": "readme"})
 
 
 def test_docs_name_no_machine_paths() -> None:
