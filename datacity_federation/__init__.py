@@ -18,6 +18,7 @@ from datacity_federation._config import (
     load_federation,
 )
 from datacity_federation._i18n import Catalogs, Formatter, Translator
+from datacity_federation._version import __version__
 from datacity_federation.domain import (
     KPI,
     ApplicationStatus,
@@ -90,10 +91,11 @@ if TYPE_CHECKING:
     from datacity_federation._review import Review as AnnualReview
     from datacity_federation._review.export import review_csv, review_json
     from datacity_federation._review.render import render_html
-    from datacity_federation._review.source import load_public_keys, snapshot_from_hub
     from datacity_federation._services import records as records
     from datacity_federation._services.review import federation_review
+    from datacity_federation._services.review_source import load_public_keys, snapshot_from_hub
     from datacity_federation._services.sync import release_of
+    from datacity_federation._store.engine import open_store
     from datacity_federation._sync.hub_store import (
         CityCoverage,
         FeedEntry,
@@ -105,7 +107,6 @@ if TYPE_CHECKING:
         hub_engine,
     )
 
-__version__ = "0.1.0"
 
 # Public name -> (module, name there; "" for the module itself). These load heavier parts (scipy for the release audit,
 # SQLAlchemy for a store or a hub database, Jinja2 for rendering), so they are imported on first
@@ -135,17 +136,18 @@ _LAZY: dict[str, tuple[str, str]] = {
     "federation_review": ("datacity_federation._services.review", "federation_review"),
     "feed_page": ("datacity_federation._sync.hub_store", "feed_page"),
     "hub_engine": ("datacity_federation._sync.hub_store", "hub_engine"),
-    "load_public_keys": ("datacity_federation._review.source", "load_public_keys"),
+    "load_public_keys": ("datacity_federation._services.review_source", "load_public_keys"),
     "make_adapter": ("datacity_federation._portals", "make_adapter"),
     "make_client": ("datacity_federation._portals", "make_client"),
     "network_total": ("datacity_federation._privacy", "network_total"),
+    "open_store": ("datacity_federation._store.engine", "open_store"),
     "records": ("datacity_federation._services.records", ""),
     "release_of": ("datacity_federation._services.sync", "release_of"),
     "render_html": ("datacity_federation._review.render", "render_html"),
     "resolve_profile": ("datacity_federation._privacy", "resolve_profile"),
     "review_csv": ("datacity_federation._review.export", "review_csv"),
     "review_json": ("datacity_federation._review.export", "review_json"),
-    "snapshot_from_hub": ("datacity_federation._review.source", "snapshot_from_hub"),
+    "snapshot_from_hub": ("datacity_federation._services.review_source", "snapshot_from_hub"),
 }
 
 
@@ -248,6 +250,7 @@ __all__ = [
     "make_adapter",
     "make_client",
     "network_total",
+    "open_store",
     "records",
     "release_of",
     "render_html",

@@ -63,7 +63,7 @@ class LocalHub:
 @pytest.fixture
 def cities_dir() -> Path:
     """The shipped city files (the four launch cities and ``federation.yaml``)."""
-    from datacity_federation import default_cities_dir
+    from datacity_federation._config import default_cities_dir
 
     return default_cities_dir()
 

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
-from datacity_federation._portals.tables import PortalDatasetRow
 from datacity_federation._privacy.facts import (
     ApplicationFact,
     ChallengeFact,
@@ -23,6 +22,7 @@ from datacity_federation._privacy.facts import (
     PilotFact,
     SeasonFacts,
 )
+from datacity_federation._store.portal_tables import PortalDatasetRow
 from datacity_federation._store.tables import (
     ApplicationRow,
     ChallengeDatasetRow,
