@@ -96,16 +96,13 @@ if TYPE_CHECKING:
     from datacity_federation._services.review_source import load_public_keys, snapshot_from_hub
     from datacity_federation._services.sync import release_of
     from datacity_federation._store.engine import open_store
-    from datacity_federation._sync.hub_store import (
+    from datacity_federation._sync.hub_read import (
         CityCoverage,
-        FeedEntry,
-        FeedPage,
         YearCells,
         cells_for_year,
         coverage,
-        feed_page,
-        hub_engine,
     )
+    from datacity_federation._sync.hub_store import FeedEntry, FeedPage, feed_page, hub_engine
 
 
 # Public name -> (module, name there; "" for the module itself). These load heavier parts (scipy for the release audit,
@@ -115,7 +112,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "AnnualReview": ("datacity_federation._review", "Review"),
     "ApplicationFact": ("datacity_federation._privacy", "ApplicationFact"),
     "ChallengeFact": ("datacity_federation._privacy", "ChallengeFact"),
-    "CityCoverage": ("datacity_federation._sync.hub_store", "CityCoverage"),
+    "CityCoverage": ("datacity_federation._sync.hub_read", "CityCoverage"),
     "DatasetRecord": ("datacity_federation._portals", "DatasetRecord"),
     "DisclosureProfile": ("datacity_federation._privacy", "DisclosureProfile"),
     "FeedEntry": ("datacity_federation._sync.hub_store", "FeedEntry"),
@@ -128,11 +125,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "PortalAdapter": ("datacity_federation._portals", "PortalAdapter"),
     "Release": ("datacity_federation._privacy", "Release"),
     "SeasonFacts": ("datacity_federation._privacy", "SeasonFacts"),
-    "YearCells": ("datacity_federation._sync.hub_store", "YearCells"),
+    "YearCells": ("datacity_federation._sync.hub_read", "YearCells"),
     "build_release": ("datacity_federation._privacy", "build_release"),
     "build_review": ("datacity_federation._review", "build_review"),
-    "cells_for_year": ("datacity_federation._sync.hub_store", "cells_for_year"),
-    "coverage": ("datacity_federation._sync.hub_store", "coverage"),
+    "cells_for_year": ("datacity_federation._sync.hub_read", "cells_for_year"),
+    "coverage": ("datacity_federation._sync.hub_read", "coverage"),
     "federation_review": ("datacity_federation._services.review", "federation_review"),
     "feed_page": ("datacity_federation._sync.hub_store", "feed_page"),
     "hub_engine": ("datacity_federation._sync.hub_store", "hub_engine"),

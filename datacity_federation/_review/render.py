@@ -71,7 +71,8 @@ def _environment(catalogs: Catalogs, lang: str) -> Environment:
     if not folder.is_dir():
         raise ReviewError(f"review templates not found in {folder}")
     env = Environment(
-        loader=FileSystemLoader(folder),
+        # the hub's pages (templates/hub) use the review's macros, CSS and sections
+        loader=FileSystemLoader([folder, folder.parent / "hub"]),
         autoescape=select_autoescape(["html", "j2", "svg"]),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
@@ -227,11 +228,19 @@ def _context(review: Review, tr: Translator) -> dict[str, Any]:
     }
 
 
-def render_html(review: Review, *, lang: str, catalogs: Catalogs | None = None) -> str:
-    """The review as one self-contained HTML page in ``lang`` (words from ``catalogs``)."""
+def render_html(
+    review: Review,
+    *,
+    lang: str,
+    catalogs: Catalogs | None = None,
+    site: Mapping[str, Any] | None = None,
+) -> str:
+    """The review as one self-contained HTML page in ``lang`` (words from ``catalogs``);
+    ``site``: the hub's navigation and language switcher, when the hub serves the page."""
     books = catalogs or _SHIPPED
     env = _environment(books, bcp47(lang))
-    return env.get_template("review.html.j2").render(_context(review, books.translator(lang)))
+    ctx = _context(review, books.translator(lang))
+    return env.get_template("review.html.j2").render({**ctx, **(site or {})})
 
 
 def render_index(

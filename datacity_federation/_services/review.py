@@ -73,15 +73,28 @@ def with_federation(snapshot: HubSnapshot, federation: Federation) -> HubSnapsho
 def federation_review(
     *, snapshot: HubSnapshot, federation: Federation, year: int, on: date
 ) -> Review:
-    """Build the review of ``year`` with the federation's members, names and currency rates."""
+    """Build the review of ``year`` with the federation's members, names and currency rates,
+    and the reporting status of its city-seasons on ``on``."""
+    from datacity_federation._review.status import (
+        expected_seasons,
+        reporting_status,
+        statuses_for_year,
+    )
+
     settings = federation.settings
-    return build_review(
+    review = build_review(
         with_federation(snapshot, federation),
         year=year,
         on=on,
         currency_rates=settings.currency_rates,
         review_currency=settings.review_currency,
     )
+    if snapshot.sample_data and not snapshot.events:
+        return review  # generated cells without a hub: no release log to compare the files with
+    statuses = reporting_status(expected_seasons(federation.cities), snapshot.events, on=on)
+    members = set(review.members)
+    shown = statuses_for_year([s for s in statuses if s.city in members], year)
+    return dataclasses.replace(review, report_status=shown)
 
 
 def write_review(
