@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datacity_federation._i18n import Catalogs, Translator, bcp47
@@ -259,8 +260,12 @@ def render_index(
     )
 
 
-def render_pdf(html: str) -> bytes:
-    """The HTML page as PDF (print CSS applies); needs the optional ``pdf`` extra."""
+def render_pdf(html: str, *, fonts: Path | None = None) -> bytes:
+    """The HTML page as PDF (print CSS applies); needs the optional ``pdf`` extra.
+
+    ``fonts``: a folder of font files, the only fonts the PDF is drawn with (see
+    :mod:`~datacity_federation._review.fonts`); none: the system's fonts.
+    """
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
@@ -269,5 +274,10 @@ def render_pdf(html: str) -> bytes:
             "(pip install 'datacity-federation[pdf]') and its system libraries (Pango); "
             f"or use --format html ({exc.__class__.__name__}: {exc})"
         ) from None
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    if fonts is None:
+        pdf: bytes = HTML(string=html).write_pdf()
+        return pdf
+    from datacity_federation._review.fonts import font_config
+
+    drawn: bytes = HTML(string=html).write_pdf(font_config=font_config(fonts))
+    return drawn

@@ -7,7 +7,8 @@ labelled sample records (``demo_data``), an Ed25519 key pair, and the releases o
 seasons built into its outbox by the sync services. A hub over SQLite is served by uvicorn on
 127.0.0.1 on a free port; every city pushes its outbox over HTTP with its own token; the feed is
 pulled and every bundle verified offline against the cities' public keys; the review is built
-from the verified bundles and written in English and in every language of the cities.
+from the verified bundles and written in English and in every language of the cities, with its
+figures as JSON and CSV and its tables as a workbook per language (when openpyxl is installed).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from datacity_federation.errors import DatacityError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from datacity_federation._services.review import ReviewFormat
 
 __all__ = ["LATE_SAMPLE_CITY", "DemoReport", "released_seasons", "run_demo"]
 
@@ -208,6 +211,11 @@ def run_demo(
         languages = review_languages(federation=federation)
         progress(f"review {year} in {', '.join(languages)}")
         files = write_review(review=review, out=out, languages=languages, catalogs=books)
+        for fmt in _data_formats():
+            files += write_review(
+                review=review, out=out, languages=languages, fmt=fmt, catalogs=books,
+                profile=federation.settings.defaults.disclosure_profile,
+            )  # fmt: skip
     return DemoReport(
         year=year,
         cities=tuple(c.id for c in federation.cities),
@@ -217,3 +225,14 @@ def run_demo(
         files=tuple(files),
         seconds=time.monotonic() - started,
     )
+
+
+def _data_formats() -> tuple[ReviewFormat, ...]:
+    """The review's data files written beside the pages: JSON, CSV and, when openpyxl (the
+    ``xlsx`` extra) is installed, the workbook."""
+    from importlib.util import find_spec
+
+    from datacity_federation._services.review import ReviewFormat
+
+    formats = (ReviewFormat.JSON, ReviewFormat.CSV)
+    return (*formats, ReviewFormat.XLSX) if find_spec("openpyxl") else formats

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from datacity_federation.testing import RunCli
@@ -29,6 +30,12 @@ def test_demo_writes_the_review_twice_in_a_row(run_cli: RunCli, tmp_path: Path) 
     status = english[english.index('id="reporting-status"') :]
     assert '<tr class="state-late"><th>Bengaluru</th><td>s1</td>' in status
     assert status.count('class="state-received"') == 3
+    data = sorted(p.name for p in tmp_path.glob("review-2018*.*") if p.suffix != ".html")
+    workbooks = [f"review-2018.{lang}.xlsx" for lang in LANGS]
+    assert data == sorted(["review-2018.csv", "review-2018.json", *workbooks])
+    book = openpyxl.load_workbook(tmp_path / "review-2018.fr.xlsx")
+    assert book.sheetnames[:3] == ["Notes", "Villes", "Réseau"]
+    assert "Suivi des transmissions" in book.sheetnames  # the reporting status, its own sheet
     assert threading.active_count() == before  # the hub stopped with the demo
 
 
