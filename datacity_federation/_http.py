@@ -84,7 +84,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 def user_agent() -> str:
     """``datacity-federation/<version>``, with the project's home page."""
-    from datacity_federation import __version__
+    from datacity_federation._version import __version__
 
     return (
         f"datacity-federation/{__version__} "

@@ -329,7 +329,7 @@ def sync(
     from datacity_federation._sync.client import HubClient
 
     if city == "pull":
-        from datacity_federation._services.sync import pull_feed
+        from datacity_federation._services.sync_pull import pull_feed
 
         with HubClient(hub) as client:
             pulled = pull_feed(client=client, keys_dir=keys_dir, out_dir=out)

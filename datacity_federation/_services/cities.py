@@ -164,14 +164,6 @@ class TimelineView:
         return self.translator.tag
 
 
-def _season_for(city: City, on: date) -> Season:
-    running = [s for s in city.seasons if s.start <= on <= s.end]
-    if running:
-        return running[-1]
-    started = [s for s in city.seasons if s.start <= on]
-    return max(started, key=lambda s: s.start) if started else city.seasons[0]
-
-
 def timeline_view(
     *,
     city: City,
@@ -185,7 +177,7 @@ def timeline_view(
     if not city.seasons:
         raise DatacityError(f"city {city.id} declares no season")
     if season_id is None:
-        season = _season_for(city, on)
+        season = city.season_on(on) or city.seasons[0]
     else:
         found = city.season(season_id)
         if found is None:

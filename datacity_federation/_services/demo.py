@@ -133,7 +133,8 @@ def run_demo(
         write_review,
     )
     from datacity_federation._services.review_source import load_public_keys, snapshot_from_hub_url
-    from datacity_federation._services.sync import build_due, pull_feed, push_outbox
+    from datacity_federation._services.sync import build_due, push_outbox
+    from datacity_federation._services.sync_pull import pull_feed
     from datacity_federation._store.engine import make_engine, open_store
     from datacity_federation._sync.client import HubClient
     from datacity_federation._sync.hub_ingest import add_city, init_hub

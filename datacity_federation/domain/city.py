@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -197,6 +198,15 @@ class City(CrossChecked):
             (s for s in self.seasons if season_id in (s.id, str(s.number))),
             None,
         )
+
+    def season_on(self, day: date) -> Season | None:
+        """The season running on ``day`` (the later-starting one where two overlap), else the
+        latest that started before it, else ``None`` (``day`` precedes every season)."""
+        running = [s for s in self.seasons if s.start <= day <= s.end]
+        if running:
+            return running[-1]
+        started = [s for s in self.seasons if s.start <= day]
+        return max(started, key=lambda s: s.start) if started else None
 
     def problems(self, themes: Iterable[str] = ()) -> list[Problem]:
         """Every broken cross-reference rule, located; ``themes`` adds federation themes."""

@@ -17,7 +17,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from datacity_federation.testing.fake_portals import FakeDataset, _Handler
+    from datacity_federation.testing.fake_datasets import FakeDataset
+    from datacity_federation.testing.fake_portals import _Handler
 
 __all__ = [
     "OGD_KEY",

@@ -1,11 +1,12 @@
-"""``datacity portals``: each command and each error path, against the fake portal server."""
+"""``datacity portals``: each command and each error path, against the fake portal server
+(the ``fake_portals`` fixture of the package's pytest plugin)."""
 
 from __future__ import annotations
 
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,6 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 Run = Callable[..., object]
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakePortals]:
-    with FakePortals(datasets=120) as server:
-        yield server
 
 
 def write_city(
@@ -42,8 +37,10 @@ def write_city(
     return path
 
 
-def test_search_city_prints_matches(fake: FakePortals, tmp_path: Path, run_cli: Run) -> None:
-    city = write_city(tmp_path, fake.url("ods"))
+def test_search_city_prints_matches(
+    fake_portals: FakePortals, tmp_path: Path, run_cli: Run
+) -> None:
+    city = write_city(tmp_path, fake_portals.url("ods"))
     result = run_cli("portals", "search", str(city), "water", "--limit", "2")
     assert result.code == 0  # type: ignore[attr-defined]
     lines = result.out.splitlines()  # type: ignore[attr-defined]
@@ -51,14 +48,14 @@ def test_search_city_prints_matches(fake: FakePortals, tmp_path: Path, run_cli: 
     assert lines[-1] == "2 of 30 data sets on opendata-paris match 'water'"
 
 
-def test_search_json_prints_normalised_records(fake: FakePortals, run_cli: Run) -> None:
+def test_search_json_prints_normalised_records(fake_portals: FakePortals, run_cli: Run) -> None:
     result = run_cli(
         "portals",
         "search",
         "--kind",
         "ckan",
         "--url",
-        fake.url("ckan"),
+        fake_portals.url("ckan"),
         "energy",
         "--json",
         "--limit",
@@ -71,8 +68,10 @@ def test_search_json_prints_normalised_records(fake: FakePortals, run_cli: Run) 
     assert payload["results"][0]["modified"] == "2024-01-01T00:02:00+00:00"
 
 
-def test_search_warns_about_the_legacy_shape(fake: FakePortals, run_cli: Run) -> None:
-    result = run_cli("portals", "search", "--kind", "opendatasoft", "--url", fake.url("ods20"), "x")
+def test_search_warns_about_the_legacy_shape(fake_portals: FakePortals, run_cli: Run) -> None:
+    result = run_cli(
+        "portals", "search", "--kind", "opendatasoft", "--url", fake_portals.url("ods20"), "x"
+    )
     assert result.code == 0  # type: ignore[attr-defined]
     assert "legacy Explore API v2.0 shape" in result.err  # type: ignore[attr-defined]
 
@@ -106,8 +105,8 @@ def test_bad_input_is_one_clear_line(args: tuple[str, ...], message: str, run_cl
     assert len(result.err.strip().splitlines()) == 1  # type: ignore[attr-defined]
 
 
-def fault(fake: FakePortals, mode: str) -> str:
-    return fake.url(f"faults/{mode}-{uuid.uuid4().hex[:8]}")
+def fault(fake_portals: FakePortals, mode: str) -> str:
+    return fake_portals.url(f"faults/{mode}-{uuid.uuid4().hex[:8]}")
 
 
 @pytest.mark.parametrize(
@@ -127,10 +126,18 @@ def fault(fake: FakePortals, mode: str) -> str:
     ],
 )
 def test_platform_failures_are_one_clear_line(
-    fake: FakePortals, mode: str, message: str, run_cli: Run
+    fake_portals: FakePortals, mode: str, message: str, run_cli: Run
 ) -> None:
     result = run_cli(
-        "portals", "search", "--kind", "ckan", "--url", fault(fake, mode), "x", "--timeout", "0.5"
+        "portals",
+        "search",
+        "--kind",
+        "ckan",
+        "--url",
+        fault(fake_portals, mode),
+        "x",
+        "--timeout",
+        "0.5",
     )
     assert result.code == 1  # type: ignore[attr-defined]
     assert result.err.startswith(message)  # type: ignore[attr-defined]
@@ -163,16 +170,20 @@ def test_unknown_host_is_one_clear_line(run_cli: Run) -> None:
 
 
 def test_check_passes_when_every_pin_resolves(
-    fake: FakePortals, tmp_path: Path, run_cli: Run
+    fake_portals: FakePortals, tmp_path: Path, run_cli: Run
 ) -> None:
-    city = write_city(tmp_path, fake.url("ods"), pins=("ds-00001", "ds-00002"))
+    city = write_city(tmp_path, fake_portals.url("ods"), pins=("ds-00001", "ds-00002"))
     result = run_cli("portals", "check", str(city), "--stale-after", "100000")
     assert result.code == 0  # type: ignore[attr-defined]
     assert result.out.splitlines()[-1] == "paris: 3 pinned data sets: 3 ok"  # type: ignore[attr-defined]
 
 
-def test_check_fails_on_a_missing_data_set(fake: FakePortals, tmp_path: Path, run_cli: Run) -> None:
-    city = write_city(tmp_path, fake.url("ckan"), kind="ckan", pins=("ds-00001", "gone-for-good"))
+def test_check_fails_on_a_missing_data_set(
+    fake_portals: FakePortals, tmp_path: Path, run_cli: Run
+) -> None:
+    city = write_city(
+        tmp_path, fake_portals.url("ckan"), kind="ckan", pins=("ds-00001", "gone-for-good")
+    )
     result = run_cli("portals", "check", str(city))
     assert result.code == 1  # type: ignore[attr-defined]
     out = result.out  # type: ignore[attr-defined]
@@ -187,8 +198,8 @@ def test_check_fails_on_a_missing_data_set(fake: FakePortals, tmp_path: Path, ru
     assert out.splitlines()[-1] == "paris: 3 pinned data sets: 0 ok, 1 missing, 2 stale"
 
 
-def test_check_json_lists_findings(fake: FakePortals, tmp_path: Path, run_cli: Run) -> None:
-    city = write_city(tmp_path, fake.url("ods"), pins=("ds-00001", "nope"))
+def test_check_json_lists_findings(fake_portals: FakePortals, tmp_path: Path, run_cli: Run) -> None:
+    city = write_city(tmp_path, fake_portals.url("ods"), pins=("ds-00001", "nope"))
     result = run_cli("portals", "check", str(city), "--json")
     assert result.code == 1  # type: ignore[attr-defined]
     findings = json.loads(result.out)  # type: ignore[attr-defined]

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datacity_federation.domain import DATA_CITY_TEMPLATE, Phase, PhaseDurations, PhaseSpan, Season
+from datacity_federation.domain import (
+    DATA_CITY_TEMPLATE,
+    City,
+    Phase,
+    PhaseDurations,
+    PhaseSpan,
+    Season,
+)
 from datacity_federation.domain.season import add_months
 
 pytestmark = pytest.mark.unit
@@ -190,3 +197,38 @@ def test_explicit_phase_ending_before_it_starts_is_refused() -> None:
 )
 def test_add_months_clamps_the_day(day: date, months: int, expected: date) -> None:
     assert add_months(day, months) == expected
+
+
+def _paris() -> City:
+    from datacity_federation import default_cities_dir, load_federation
+
+    city = load_federation(default_cities_dir()).city("paris")
+    assert city is not None
+    return city
+
+
+PARIS = _paris()
+
+
+@given(day=st.dates(min_value=date(2010, 1, 1), max_value=date(2030, 12, 31)))
+def test_season_on_is_the_running_season_else_the_latest_started(day: date) -> None:
+    found = PARIS.season_on(day)
+    started = [s for s in PARIS.seasons if s.start <= day]
+    running = [s for s in started if day <= s.end]
+    if not started:
+        assert found is None
+    elif running:
+        assert found == running[-1]
+    else:
+        assert found == max(started, key=lambda s: s.start)
+        assert found.end < day
+
+
+def test_season_on_paris_examples() -> None:
+    on = {d: PARIS.season_on(d) for d in (date(2014, 1, 1), date(2017, 12, 15))}
+    assert on[date(2014, 1, 1)] is None
+    season = on[date(2017, 12, 15)]
+    assert season is not None and (season.id, season.phase_on(date(2017, 12, 15))) == (
+        "s3",
+        Phase.CALL,
+    )

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from datacity_federation._config.loader import load_federation
 from datacity_federation._http import RetryPolicy
 from datacity_federation._privacy.rules import PROFILES
-from datacity_federation._services.sync import build_due, pull_feed, push_outbox
+from datacity_federation._services.sync import build_due, push_outbox
+from datacity_federation._services.sync_pull import pull_feed
 from datacity_federation._sync.client import HubClient, HubUnreachable
 from datacity_federation._sync.hub_ingest import add_city, init_hub
 from datacity_federation._sync.hub_store import feed_page, hub_engine

@@ -9,7 +9,6 @@ narrowed below its protection level.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from datacity_federation._privacy import (
-    PROFILES,
     ApplicationFact,
     MoneyFact,
     PilotFact,
@@ -32,29 +30,16 @@ from datacity_federation.domain.vocab import ApplicationStatus, Outcome
 
 sys.path.insert(0, str(Path(__file__).parent))
 from attacker import Published, attack
+from facts_builders import DEFAULT, season
 
 pytestmark = pytest.mark.unit
 
-DEFAULT = PROFILES["default"]
 SUB, SHORT, SEL = (
     ApplicationStatus.SUBMITTED,
     ApplicationStatus.SHORTLISTED,
     ApplicationStatus.SELECTED,
 )
 CAP = 40
-
-
-def season(**kw: object) -> SeasonFacts:
-    base: dict[str, object] = {
-        "city": "paris",
-        "season": "s1",
-        "season_number": 1,
-        "start": date(2015, 1, 1),
-        "end": date(2015, 12, 31),
-        "currency": "EUR",
-    }
-    base.update(kw)
-    return SeasonFacts(**base)  # type: ignore[arg-type]
 
 
 def public(release: Release) -> dict[tuple[str, str, str], tuple[str, Decimal | None]]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from decimal import Decimal
 
 import pytest
+from facts_builders import DEFAULT, season
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,20 +32,6 @@ from datacity_federation.errors import ReleaseError
 pytestmark = pytest.mark.unit
 
 THEMES = ["waste", "traffic", "energy", "mobility"]
-DEFAULT = PROFILES["default"]
-
-
-def season(**kw: object) -> SeasonFacts:
-    base: dict[str, object] = {
-        "city": "paris",
-        "season": "s1",
-        "season_number": 1,
-        "start": date(2015, 1, 1),
-        "end": date(2015, 12, 31),
-        "currency": "EUR",
-    }
-    base.update(kw)
-    return SeasonFacts(**base)  # type: ignore[arg-type]
 
 
 apps = st.lists(
