@@ -167,6 +167,9 @@ class Importer:
         """Write a batch of checked rows (dropping, and reporting, duplicates)."""
         raise NotImplementedError
 
+    def finish(self) -> None:
+        """After the last batch of a file without bad rows: what follows from the whole file."""
+
 
 def _rows(ctx: ImportContext, reader: Any, header: list[str]) -> Iterator[tuple[int, list[str]]]:
     width = len(header)
@@ -290,6 +293,8 @@ def _run(
                             progress(raw.tell(), size)
             if batch:
                 importer.flush(batch)
+            if not ctx.problems:
+                importer.finish()
             if progress is not None:
                 progress(size, size)
     except UnicodeDecodeError:

@@ -27,6 +27,7 @@ IMPORTERS: dict[str, str] = {
     "measurements": "records_import_kinds:MeasurementsImporter",
     "sponsorships": "records_import_money:SponsorshipsImporter",
     "contracts": "records_import_money:ContractsImporter",
+    "phases": "records_import_phases:PhasesImporter",
 }
 """Every CSV kind, in import order: its name and its importer (``module:Class`` in
 ``datacity_federation._services``)."""
