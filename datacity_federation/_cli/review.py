@@ -11,6 +11,9 @@ import typer
 from datacity_federation._cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
 from datacity_federation.errors import ReviewError
 
+SAMPLE_YEARS = 5
+"""Years of generated cells `--sample` draws (the trends show them all)."""
+
 __all__ = ["register"]
 
 
@@ -88,7 +91,8 @@ def review(
         from datacity_federation._review.sample import sample_snapshot
 
         snapshot = sample_snapshot(
-            cities=[(c.id, c.currency) for c in federation.cities], years=(year - 1, year)
+            cities=[(c.id, c.currency) for c in federation.cities],
+            years=tuple(range(year - SAMPLE_YEARS + 1, year + 1)),
         )
     else:
         from datacity_federation._review.source import load_public_keys, snapshot_from_hub

@@ -33,6 +33,7 @@ __all__ = [
     "Review",
     "SeasonScope",
     "ThemeRow",
+    "Trend",
 ]
 
 
@@ -251,6 +252,24 @@ class NetworkReview:
 
 
 @dataclass(frozen=True, slots=True)
+class Trend:
+    """One headline metric for every year on record: network-wide and per city.
+
+    ``network`` and each city's series hold one figure per year of :attr:`Review.years`; a
+    suppressed or missing year stays a gap (its figure says which), never a zero.
+    """
+
+    metric: str
+    """The metric's code (``applications``, ``pilots``, ``deals``, ``partner_retention``...)."""
+    kind: str
+    """How its values read: ``num`` (counts) or ``points`` (values already in percent)."""
+    network: tuple[Figure, ...]
+    """Network figure per year (sums, or means of the city means, of published cells)."""
+    cities: tuple[tuple[str, tuple[Figure, ...]], ...]
+    """Per member city, its figure per year."""
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """The annual cross-city review of one year."""
 
@@ -268,3 +287,7 @@ class Review:
     sample_data: bool
     generated_on: date
     theme_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    years: tuple[int, ...] = ()
+    """Every year on record up to the review's year, oldest first (the trends' x axis)."""
+    trends: tuple[Trend, ...] = ()
+    """The headline metrics over :attr:`years`."""

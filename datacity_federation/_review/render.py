@@ -9,7 +9,8 @@ gets ``dir="rtl"``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -110,7 +111,10 @@ class _Formats:
         return "" if percent is None else self.fmt.percent(percent / 100)
 
     def change(self, now: Figure, before: Figure) -> str:
-        """Year-over-year change of two published figures, signed; empty when not comparable."""
+        """Year-over-year change of two figures published in full, signed; empty otherwise (a
+        partial sum leaves out different cells each year: it is not like for like)."""
+        if now.state is not FigureState.PUBLISHED or before.state is not FigureState.PUBLISHED:
+            return ""
         if now.value is None or before.value is None or before.value == 0:
             return ""
         return self.fmt.percent((now.value - before.value) / before.value, signed=True)
@@ -136,6 +140,64 @@ def _scale(values: Iterable[Decimal | None], width: float) -> Callable[[Decimal 
         return 0.0 if value is None or value <= 0 else round(float(value / top) * width, 1)
 
     return length
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A small line chart's geometry: what the ``trend_line`` macro draws."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    base: float
+    top: Decimal | None
+    top_y: float
+    segments: list[list[tuple[float, float]]]
+    points: list[tuple[float, float, Decimal]]
+    gaps: list[tuple[float, str]]
+    first: int
+    last: int
+
+
+def _line(series: Sequence[Figure], years: Sequence[int], width: int = 220) -> _Line:
+    """Published values joined by lines (a gap breaks the line), on the series' own scale from
+    zero (or from its lowest value when that is negative); gaps marked by status or a dash."""
+    height, left, right, top_y, base = 100, 8.0, width - 8.0, 30.0, 78.0
+    values = [f.value for f in series]
+    shown = [v for v in values if v is not None]
+    top = max(shown, default=None)
+    low = min([Decimal(0), *shown])
+    span = (top - low) if top is not None and top > low else Decimal(1)
+    step = (right - left) / max(1, len(series) - 1)
+
+    def x(i: int) -> float:
+        return round(left + i * step, 1) if len(series) > 1 else round((left + right) / 2, 1)
+
+    def y(v: Decimal) -> float:
+        return round(base - float((v - low) / span) * (base - top_y), 1)
+
+    segments: list[list[tuple[float, float]]] = []
+    points: list[tuple[float, float, Decimal]] = []
+    gaps: list[tuple[float, str]] = []
+    run: list[tuple[float, float]] = []
+    for i, fig in enumerate(series):
+        if fig.value is None:
+            gaps.append(
+                (x(i), "–" if fig.state is FigureState.MISSING else "/".join(fig.statuses) or "×")
+            )
+            if len(run) > 1:
+                segments.append(run)
+            run = []
+            continue
+        points.append((x(i), y(fig.value), fig.value))
+        run.append((x(i), y(fig.value)))
+    if len(run) > 1:
+        segments.append(run)
+    return _Line(
+        width, height, left, right, base, top if top and top > 0 else None, top_y, segments,
+        points, gaps, years[0] if years else 0, years[-1] if years else 0,
+    )  # fmt: skip
 
 
 class _Figures:
@@ -222,6 +284,8 @@ def _context(review: Review, tr: Translator) -> dict[str, Any]:
         "outcome": lambda code: tr.label(OUTCOME_LABELS, code),
         "scale": _scale,
         "show": figures.show,
+        "line": lambda series: _line(series, review.years),
+        "plain_value": lambda v, kind: figures.value(v, kind, ""),
         "plain": figures.plain,
         "note": figures.note,
     }

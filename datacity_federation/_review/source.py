@@ -1,7 +1,7 @@
 """Where a review's cells come from: a hub's database, or a hub's feed pulled over HTTP.
 
-Rule header: a review reads the year asked for and the year before (for the year-over-year
-change). From a database it trusts the hub's own checks (the hub verified every bundle on
+Rule header: a review reads the year asked for and every year before it on record (the
+year-over-year change and the trends). From a database it trusts the hub's own checks (the hub verified every bundle on
 arrival and records whether every signature checked out). Over HTTP it trusts nothing: every
 bundle named by the feed is downloaded and verified offline against the city's public key (a
 city without a key, a bad signature, a bundle whose id differs from the feed's or a bundle of
@@ -23,6 +23,7 @@ from datacity_federation.errors import DatacityError, ReviewError
 if TYPE_CHECKING:
     import httpx
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from sqlalchemy.engine import Engine
 
 __all__ = ["load_public_keys", "snapshot_from_hub", "snapshot_from_hub_db", "snapshot_from_hub_url"]
 
@@ -37,7 +38,8 @@ def snapshot_from_hub(
     keys: Mapping[str, Sequence[Ed25519PublicKey]] | None = None,
     network: str | None = None,
 ) -> HubSnapshot:
-    """The cells of ``year`` and ``year - 1`` from a hub URL (verified with ``keys``) or database."""
+    """The cells of ``year`` and the years before from a hub URL (verified with ``keys``) or
+    database."""
     if hub_db is not None:
         return snapshot_from_hub_db(hub_db, year=year)
     if hub_url is None:
@@ -57,7 +59,7 @@ def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
     except DatacityError as exc:
         raise ReviewError(str(exc)) from None
     try:
-        years = [cells_for_year(engine, y) for y in (year - 1, year)]
+        years = [cells_for_year(engine, y) for y in _years_on_record(engine, year)]
     except DatacityError:
         raise
     except Exception as exc:  # a database that is not a hub's: say so in one line
@@ -85,6 +87,17 @@ def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
                 )  # fmt: skip
     members = tuple(sorted({*bundles, *(s.city for s in scopes)}))
     return HubSnapshot(members=members, cells=cells, seasons=scopes, bundles=bundles)
+
+
+def _years_on_record(engine: Engine, year: int) -> list[int]:
+    """The years up to ``year`` in which a season the hub holds ended (and ``year - 1``)."""
+    from sqlmodel import select
+
+    from datacity_federation._sync.hub_store import HubSeason, hub_session
+
+    with hub_session(engine) as s:
+        found = set(s.exec(select(HubSeason.end_year).distinct()).all())
+    return sorted({y for y in found if y <= year} | {year - 1, year})
 
 
 def load_public_keys(folder: Path) -> dict[str, list[Ed25519PublicKey]]:
@@ -137,7 +150,7 @@ def snapshot_from_hub_url(
     network: str | None = None,
     client: httpx.Client | None = None,
 ) -> HubSnapshot:
-    """Pull the hub's feed, download and verify every current bundle, keep ``year - 1..year``."""
+    """Pull the hub's feed, download and verify every current bundle, keep the years to ``year``."""
     import httpx
 
     own = client is None
@@ -156,7 +169,7 @@ def snapshot_from_hub_url(
             if item["action"] != "upsert":
                 continue
             scope, got = _verified(http, item, keys.get(city, ()), network)
-            if scope.end.year in (year - 1, year):
+            if scope.end.year <= year:
                 scopes.append(scope)
                 cells += got
     finally:
