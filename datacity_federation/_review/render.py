@@ -155,14 +155,17 @@ class _Line:
     top_y: float
     segments: list[list[tuple[float, float]]]
     points: list[tuple[float, float, Decimal]]
+    partial: list[tuple[float, float, Decimal]]
+    """Partial sums (some city suppressed): a hollow mark, not joined to the line."""
     gaps: list[tuple[float, str]]
     first: int
     last: int
 
 
 def _line(series: Sequence[Figure], years: Sequence[int], width: int = 220) -> _Line:
-    """Published values joined by lines (a gap breaks the line), on the series' own scale from
-    zero (or from its lowest value when that is negative); gaps marked by status or a dash."""
+    """Values published in full joined by lines, on the series' own scale from zero (or from its
+    lowest value when negative); a partial sum is a hollow mark that breaks the line; a gap is
+    marked with its status letters (suppressed) or a dash (missing)."""
     height, left, right, top_y, base = 100, 8.0, width - 8.0, 30.0, 78.0
     values = [f.value for f in series]
     shown = [v for v in values if v is not None]
@@ -179,6 +182,7 @@ def _line(series: Sequence[Figure], years: Sequence[int], width: int = 220) -> _
 
     segments: list[list[tuple[float, float]]] = []
     points: list[tuple[float, float, Decimal]] = []
+    partial: list[tuple[float, float, Decimal]] = []
     gaps: list[tuple[float, str]] = []
     run: list[tuple[float, float]] = []
     for i, fig in enumerate(series):
@@ -190,13 +194,19 @@ def _line(series: Sequence[Figure], years: Sequence[int], width: int = 220) -> _
                 segments.append(run)
             run = []
             continue
+        if fig.state is FigureState.PARTIAL:  # a sum over fewer cities: shown, never joined
+            partial.append((x(i), y(fig.value), fig.value))
+            if len(run) > 1:
+                segments.append(run)
+            run = []
+            continue
         points.append((x(i), y(fig.value), fig.value))
         run.append((x(i), y(fig.value)))
     if len(run) > 1:
         segments.append(run)
     return _Line(
         width, height, left, right, base, top if top and top > 0 else None, top_y, segments,
-        points, gaps, years[0] if years else 0, years[-1] if years else 0,
+        points, partial, gaps, years[0] if years else 0, years[-1] if years else 0,
     )  # fmt: skip
 
 
