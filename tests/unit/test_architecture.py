@@ -101,7 +101,15 @@ def test_config_does_not_reach_into_the_edges() -> None:
 
 
 def test_review_model_is_pure() -> None:
-    pure = ("errors", "domain", "_privacy", "_review.model", "_review.build", "_review.figures", "_review.trends")
+    pure = (
+        "errors",
+        "domain",
+        "_privacy",
+        "_review.model",
+        "_review.build",
+        "_review.figures",
+        "_review.trends",
+    )
 
     def allowed(imported: str) -> bool:
         if imported.startswith("datacity_federation."):
@@ -123,7 +131,9 @@ def test_i18n_reads_only_catalogues() -> None:
         f"{path.name}: {name}"
         for path in modules("_i18n")
         for name in imports_of(path)
-        if ((layer := layer_of(name)) is not None and layer.split(".")[0] not in {"errors", "_i18n"})
+        if (
+            (layer := layer_of(name)) is not None and layer.split(".")[0] not in {"errors", "_i18n"}
+        )
         or (layer is None and name.split(".")[0] not in STDLIB | {"babel"})
     ]
     assert wrong == []
