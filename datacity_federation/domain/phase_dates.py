@@ -27,6 +27,7 @@ __all__ = [
     "actual_spans",
     "merged",
     "phase_date_problems",
+    "phase_days",
 ]
 
 
