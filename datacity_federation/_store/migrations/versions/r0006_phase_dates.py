@@ -31,7 +31,9 @@ def _kinds(kinds: tuple[str, ...]) -> str:
 
 
 def _audit_kinds(kinds: tuple[str, ...]) -> None:
-    with op.batch_alter_table("audit_events", recreate="always") as batch_op:
+    # "auto": SQLite rebuilds the table (it cannot alter a constraint); PostgreSQL alters it in
+    # place, so the identity sequence of `seq` carries on where it was.
+    with op.batch_alter_table("audit_events", recreate="auto") as batch_op:
         batch_op.drop_constraint("ck_audit_kind", type_="check")
         batch_op.create_check_constraint("ck_audit_kind", _kinds(kinds))
 
