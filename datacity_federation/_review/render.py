@@ -220,11 +220,20 @@ class _Figures:
         from markupsafe import Markup, escape
 
         self.fmt = fmt
+        self._seen: dict[tuple[str, str, str], str] = {}
         self.markup = Markup
         self.escape = escape
         self._ = tr.gettext
 
     def value(self, v: Decimal, kind: str, cur: str) -> str:
+        """``v`` formatted for the locale (remembered: a review repeats its numbers a lot)."""
+        key = (str(v), kind, cur)
+        text = self._seen.get(key)
+        if text is None:
+            text = self._seen[key] = self._value(v, kind, cur)
+        return text
+
+    def _value(self, v: Decimal, kind: str, cur: str) -> str:
         f = self.fmt
         if kind == "pct":
             return f.pct(v)
@@ -252,6 +261,67 @@ class _Figures:
         if fig.value is None:
             return self._("missing") if fig.state is FigureState.MISSING else self._("suppressed")
         return self.value(fig.value, kind, cur) + ("*" if fig.state is FigureState.PARTIAL else "")
+
+    def trend(
+        self, id: str, title: str, desc: str, series: Sequence[Figure], kind: str,
+        years: Sequence[int],
+    ) -> str:  # fmt: skip
+        """A small line chart of one series over the years (the trends' small multiples), built
+        here rather than in a macro: a network of 100 cities draws 808 of them. Values published
+        in full are joined by a line, a partial sum is a hollow mark, a year without a value is
+        a gap marked with its status letters (suppressed) or a dash (missing)."""
+        esc, g = self.escape, _line(series, years)
+        id = str(esc(id))
+        label = title if len(title) <= 34 else title[:33] + "…"
+        out = [
+            f'<svg class="trend-chart" id="{id}" viewBox="0 0 {g.width} {g.height}" '
+            f'width="{g.width}" height="{g.height}" role="img" '
+            f'aria-labelledby="{id}-t {id}-d" direction="ltr" '
+            'xmlns="http://www.w3.org/2000/svg">',
+            f'<title id="{id}-t">{esc(title)}</title><desc id="{id}-d">{esc(desc)}</desc>',
+            f'<text class="panel" x="4" y="13">{esc(label)}</text>',
+            f'<line class="axis" x1="{g.left}" y1="{g.base}" x2="{g.right}" y2="{g.base}"/>',
+        ]
+        if g.top is not None:
+            top = self.value(g.top, kind, "")  # Babel digits: nothing to escape
+            out.append(f'<text class="scale" x="{g.left}" y="{g.top_y - 4}">{top}</text>')
+        for seg in g.segments:
+            points = " ".join(f"{x},{y}" for x, y in seg)
+            out.append(f'<polyline class="series" points="{points}"/>')
+        for cls, marks, star in (("point", g.points, ""), ("point partial", g.partial, "*")):
+            for x, y, v in marks:
+                text = self.value(v, kind, "")
+                r = "3.5" if star else "3"
+                out.append(
+                    f'<circle class="{cls}" cx="{x}" cy="{y}" r="{r}"><title>{text}{star}</title>'
+                    "</circle>"
+                )
+        for x, mark in g.gaps:
+            out.append(
+                f'<text class="gap" x="{x}" y="{g.base - 4}" text-anchor="middle">{mark}</text>'
+            )
+        out.append(
+            f'<text class="year" x="{g.left}" y="{g.height - 3}" text-anchor="start">{g.first}</text>'
+            f'<text class="year" x="{g.right}" y="{g.height - 3}" text-anchor="end">{g.last}</text>'
+            "</svg>"
+        )
+        return self.markup("".join(out))
+
+    def trend_rows(self, panels: Sequence[tuple[str, Sequence[Figure]]], kind: str) -> str:
+        """The rows of a trend's data table: the network first (with its notes), then each city,
+        one cell per year (built here: 101 rows of 10 years per metric in a large network)."""
+        how = "mean" if kind == "points" else "sum"
+        rows = []
+        for i, (label, series) in enumerate(panels):
+            if i == 0:
+                cells = "".join(
+                    f'<td class="n">{self.show(f, kind)}{self.note(f, how)}</td>' for f in series
+                )
+                rows.append(f'<tr class="total"><th>{self.escape(label)}</th>{cells}</tr>')
+            else:
+                cells = "".join(f'<td class="n">{self.show(f, kind)}</td>' for f in series)
+                rows.append(f"<tr><th>{self.escape(label)}</th>{cells}</tr>")
+        return self.markup("\n".join(rows))
 
     def note(self, fig: Figure, how: str = "sum") -> str:
         if not fig.suppressed_cities:
@@ -294,8 +364,10 @@ def _context(review: Review, tr: Translator) -> dict[str, Any]:
         "outcome": lambda code: tr.label(OUTCOME_LABELS, code),
         "scale": _scale,
         "show": figures.show,
-        "line": lambda series: _line(series, review.years),
-        "plain_value": lambda v, kind: figures.value(v, kind, ""),
+        "trend_rows": figures.trend_rows,
+        "trend_line": lambda id, title, desc, series, kind: figures.trend(
+            id, title, desc, series, kind, review.years
+        ),
         "plain": figures.plain,
         "note": figures.note,
     }

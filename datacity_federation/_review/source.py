@@ -59,7 +59,7 @@ def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
     except DatacityError as exc:
         raise ReviewError(str(exc)) from None
     try:
-        years = [cells_for_year(engine, y) for y in _years_on_record(engine, year)]
+        years = [cells_for_year(engine, year, since=_first_year(engine, year))]
     except DatacityError:
         raise
     except Exception as exc:  # a database that is not a hub's: say so in one line
@@ -89,15 +89,15 @@ def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
     return HubSnapshot(members=members, cells=cells, seasons=scopes, bundles=bundles)
 
 
-def _years_on_record(engine: Engine, year: int) -> list[int]:
-    """The years up to ``year`` in which a season the hub holds ended (and ``year - 1``)."""
-    from sqlmodel import select
+def _first_year(engine: Engine, year: int) -> int:
+    """The first year a season the hub holds ended in (at most ``year - 1``)."""
+    from sqlmodel import func, select
 
     from datacity_federation._sync.hub_store import HubSeason, hub_session
 
     with hub_session(engine) as s:
-        found = set(s.exec(select(HubSeason.end_year).distinct()).all())
-    return sorted({y for y in found if y <= year} | {year - 1, year})
+        first = s.exec(select(func.min(HubSeason.end_year))).one()
+    return min(year - 1, first if first is not None else year)
 
 
 def load_public_keys(folder: Path) -> dict[str, list[Ed25519PublicKey]]:

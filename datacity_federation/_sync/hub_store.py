@@ -282,12 +282,16 @@ def _scope(row: HubSeason) -> SeasonScope:
     )
 
 
-def cells_for_year(source: Engine | Session | str, year: int) -> YearCells:
-    """The current cells of every season that ended in ``year``, with per-city coverage."""
+def cells_for_year(
+    source: Engine | Session | str, year: int, *, since: int | None = None
+) -> YearCells:
+    """The current cells of every season that ended in ``year`` (or in any year from ``since``
+    to ``year``, read in one pass), with per-city coverage."""
+    first = year if since is None else since
     with hub_session(source) as s:
         seasons = s.exec(
             select(HubSeason)
-            .where(HubSeason.end_year == year)
+            .where(HubSeason.end_year >= first, HubSeason.end_year <= year)
             .order_by(
                 HubSeason.city,
                 HubSeason.season,
