@@ -1,12 +1,13 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make demo   create .venv, install, run the main job
-#   make test   install the test extras and services, run ruff, mypy --strict and pytest
+#   make test   install the test extras and services, run ruff, the import contracts
+#               (lint-imports), mypy --strict and pytest
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck pytest services bench clean venv messages
+.PHONY: demo test lint imports typecheck pytest services bench clean venv messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,13 +27,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check datacity_federation tests bench
 	$(BIN)/ruff format --check datacity_federation tests bench
 
+# The architecture of docs/architecture.md as import-linter contracts ([tool.importlinter]).
+imports: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP) services
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+test: lint imports typecheck pytest
 
 # Extract every marked message (Python and templates, babel.cfg) and update the shipped catalogues.
 messages: $(STAMP)
@@ -46,4 +51,4 @@ bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build dist out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist out .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -35,6 +35,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, create_engine
 
 from datacity_federation._services.sync import push_outbox
+from datacity_federation._store.outbox import OutboxRow
 from datacity_federation._sync.client import HubClient
 from datacity_federation._sync.hub_export import export_hub, rebuild_hub, replay_tokens
 from datacity_federation._sync.hub_ingest import add_city, ingest, init_hub
@@ -42,7 +43,6 @@ from datacity_federation._sync.hub_mirror import FETCHERS, mirror_hub
 from datacity_federation._sync.hub_store import feed_page, hub_engine
 from datacity_federation._sync.keys import fingerprint, public_key_from_hex
 from datacity_federation._sync.manifest import sha256_hex
-from datacity_federation._sync.outbox import OutboxRow
 from datacity_federation.testing.hub_server import hub_process
 from datacity_federation.testing.releases import sample_bundle, sample_facts
 

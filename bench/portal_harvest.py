@@ -41,6 +41,7 @@ import httpx
 from datacity_federation._config.loader import load_city
 from datacity_federation._portals import RetryPolicy, make_adapter, make_client
 from datacity_federation._services.harvest import harvest_city
+from datacity_federation._store.engine import open_store
 from datacity_federation.domain.city import Portal
 from datacity_federation.testing.fake_platforms import OGD_KEY
 from datacity_federation.testing.fake_portals import FakePortalsProcess as FakePortals
@@ -128,7 +129,7 @@ def reharvest(fake: FakePortals) -> float:
         text = text.replace("https://opendata.paris.fr/api/explore/v2.1", fake.url("ckan"))
         path = Path(tmp) / "paris.yaml"
         path.write_text(text, encoding="utf-8")
-        city, db = load_city(path), Path(tmp) / "city.db"
+        city, db = load_city(path), open_store(Path(tmp) / "city.db")
 
         def run() -> float:
             start = time.perf_counter()
@@ -138,6 +139,7 @@ def reharvest(fake: FakePortals) -> float:
 
         first = run()
         again = [run() for _ in range(REPEAT)]
+        db.dispose()
         probe = fake.url("ckan") + "package_search?rows=1"
         bare = min(_bare(probe) for _ in range(REPEAT))
     wall = min(again)

@@ -36,8 +36,8 @@ from datacity_federation._privacy.cells import raw_cells
 from datacity_federation._privacy.facts import SeasonFacts, facts_to_json
 from datacity_federation._privacy.rules import PROFILES
 from datacity_federation._privacy.tables import build_release, primary
-from datacity_federation._store.engine import open_store
-from datacity_federation._sync.store_facts import season_facts
+from datacity_federation._store.engine import make_engine, open_store
+from datacity_federation._store.facts import season_facts
 from datacity_federation.domain.release import CellStatus
 from datacity_federation.testing.records_seed import seed_season
 from datacity_federation.testing.releases import sample_facts
@@ -143,9 +143,8 @@ def demo_seasons() -> list[SeasonFacts]:
             source=default_cities_dir(), dest=work / "cities", seed=2015
         )
         for city in load_federation(folder).cities:
-            db = work / f"{city.id}.db"
-            _fill_store(db=db, folder=folder, work=work / "csv", city_id=city.id, seed=2015)
-            engine = open_store(db)
+            engine = make_engine(work / f"{city.id}.db")
+            _fill_store(db=engine, folder=folder, work=work / "csv", city_id=city.id, seed=2015)
             out += [season_facts(engine, city=city, season=s) for s in city.seasons]
             engine.dispose()
     return out

@@ -24,7 +24,7 @@ from sqlalchemy import insert, text
 from datacity_federation._review import build_review
 from datacity_federation._review.render import render_html
 from datacity_federation._review.sample import sample_snapshot
-from datacity_federation._review.source import snapshot_from_hub_db
+from datacity_federation._services.review_source import snapshot_from_hub_db
 from datacity_federation._sync.hub_store import (
     HubBundle,
     HubCell,

@@ -10,16 +10,10 @@ from zoneinfo import ZoneInfo
 import typer
 
 from datacity_federation._cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
+from datacity_federation._cli.options import parse_day
 from datacity_federation.errors import DatacityError
 
 __all__ = ["register"]
-
-
-def _parse_day(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise DatacityError(f"{option}: not a date {value!r} (use YYYY-MM-DD)") from None
 
 
 def validate(
@@ -88,7 +82,7 @@ def new_city(
         if not sep or not url:
             raise DatacityError(f"--portal: expected KIND=URL, got {item!r}")
         portals.append((kind.strip(), url.strip()))
-    start = _parse_day(first_season, "--first-season") if first_season else date.today()
+    start = parse_day(first_season, "--first-season") if first_season else date.today()
     langs = [lang.strip() for lang in languages.split(",") if lang.strip()]
     names = city_names(name, checked_tags(langs, "--languages"))
     path = new_city_file(
@@ -131,7 +125,7 @@ def timeline(
     from datacity_federation._services.cities import resolve_city, timeline_view
 
     found = resolve_city(city=city, cities_dir=cities_dir)
-    day = _parse_day(on, "--on") if on else datetime.now(ZoneInfo(found.timezone)).date()
+    day = parse_day(on, "--on") if on else datetime.now(ZoneInfo(found.timezone)).date()
     view = timeline_view(
         city=found,
         on=day,

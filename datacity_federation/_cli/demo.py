@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from datacity_federation._cli.lang import StrictLang, catalogs, warn_fallbacks
-from datacity_federation.errors import DatacityError
+from datacity_federation._cli.options import parse_day
 
 __all__ = ["register"]
 
@@ -32,10 +31,7 @@ def demo(
     pushes, the verified feed, then the annual review in every member city's language."""
     from datacity_federation._services.demo import run_demo
 
-    try:
-        day = date.fromisoformat(today) if today else None
-    except ValueError:
-        raise DatacityError(f"--today: not a date {today!r} (use YYYY-MM-DD)") from None
+    day = parse_day(today, "--today") if today else None
     from datacity_federation._config.loader import load_federation
     from datacity_federation._config.resources import default_cities_dir
     from datacity_federation._services.review import review_languages

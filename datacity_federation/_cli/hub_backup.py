@@ -118,7 +118,7 @@ def hub_mirror(
     import threading
 
     from datacity_federation._cli.hub import _hub_db
-    from datacity_federation._review.source import load_public_keys
+    from datacity_federation._services.review_source import load_public_keys
     from datacity_federation._sync.hub_mirror import mirror_hub, parse_pins
     from datacity_federation._sync.hub_store import hub_engine
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from datacity_federation._cli.options import DbOption, city_store, existing_city_store
 from datacity_federation.errors import DatacityError
 
 __all__ = ["portals_app", "register"]
@@ -22,13 +23,6 @@ portals_app = typer.Typer(
 
 CitiesOption = Annotated[
     Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
-]
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="SQLite file or database URL of the city store (default: $DATACITY_DB, else ./datacity.db).",
-    ),
 ]
 TimeoutOption = Annotated[
     float, typer.Option("--timeout", help="Seconds to wait for each answer.", min=0.1)
@@ -121,13 +115,16 @@ def check(
     if stale_after < 1:
         raise DatacityError("--stale-after: must be at least 1 day")
     found = resolve_city(city=city, cities_dir=cities_dir)
+    with existing_city_store(db) as engine:
+        previous = previous_records(city=found, db=engine)
+        withdrawn = withdrawn_pins(city=found, db=engine)
     report = _run(
         check_city(
             city=found,
             now=datetime.now(UTC),
             stale_after=timedelta(days=stale_after),
-            previous=previous_records(city=found, db=db),
-            withdrawn=withdrawn_pins(city=found, db=db),
+            previous=previous,
+            withdrawn=withdrawn,
             timeout=timeout,
         )
     )
@@ -211,16 +208,17 @@ def harvest(
             return update
 
         try:
-            reports = harvest_city(
-                city=found,
-                clock=lambda: datetime.now(UTC),
-                db=db,
-                portal_id=portal,
-                full=full,
-                progress_for=progress_for,  # type: ignore[arg-type]
-                concurrency=concurrency,
-                timeout=timeout,
-            )
+            with city_store(db) as engine:
+                reports = harvest_city(
+                    city=found,
+                    clock=lambda: datetime.now(UTC),
+                    db=engine,
+                    portal_id=portal,
+                    full=full,
+                    progress_for=progress_for,  # type: ignore[arg-type]
+                    concurrency=concurrency,
+                    timeout=timeout,
+                )
         except KeyboardInterrupt:
             typer.echo(
                 "datacity: error: interrupted; the pages fetched so far are kept: run the same "

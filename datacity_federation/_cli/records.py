@@ -14,19 +14,11 @@ from typing import Annotated
 import typer
 
 from datacity_federation._cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
+from datacity_federation._cli.options import DbOption, city_store, parse_day
 from datacity_federation._services.records_kinds import KINDS
-from datacity_federation.errors import DatacityError
 
 __all__ = ["register"]
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="SQLite file or database URL (default: $DATACITY_DB, else ./datacity.db).",
-        show_default=False,
-    ),
-]
 ByOption = Annotated[
     str | None,
     typer.Option(
@@ -61,12 +53,7 @@ def _by(by: str | None) -> str:
 
 
 def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise DatacityError(f"{option}: not a date {value!r} (use YYYY-MM-DD)") from None
+    return None if value is None else parse_day(value, option)
 
 
 @db_app.command("upgrade")
@@ -79,7 +66,8 @@ def db_upgrade(
     """Apply the schema migrations shipped with the library (creates a new database)."""
     from datacity_federation._services.records import upgrade_database
 
-    before, after = upgrade_database(db=db, target=revision)
+    with city_store(db, migrate=True) as engine:
+        before, after = upgrade_database(db=engine, target=revision)
     if before == after:
         typer.echo(f"database already at {after}")
     else:
@@ -99,7 +87,8 @@ def db_sync_config(
     from datacity_federation._services.cities import find_cities_dir
     from datacity_federation._services.records import sync_config
 
-    reports = sync_config(db=db, cities_dir=find_cities_dir(cities), by=_by(by))
+    with city_store(db) as engine:
+        reports = sync_config(db=engine, cities_dir=find_cities_dir(cities), by=_by(by))
     for city, report in reports.items():
         typer.echo(f"{city}: {report.summary()}")
 
@@ -132,13 +121,13 @@ def records_import(
     from datacity_federation._services.records_import import import_csv
 
     # A bar on a terminal only (stderr), gone when done; never in pipes, logs or tests.
-    with Progress(
+    with city_store(db) as engine, Progress(
         TextColumn("importing"), BarColumn(), DownloadColumn(),
         transient=True, disable=not sys.stderr.isatty(),
     ) as bar:  # fmt: skip
         task = bar.add_task("import", total=None)
         report = import_csv(
-            db=db, kind=kind, path=file, city=city, season=season, by=_by(by),
+            db=engine, kind=kind, path=file, city=city, season=season, by=_by(by),
             on=_day(on, "--on"), override=override,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )  # fmt: skip
@@ -156,7 +145,8 @@ def records_export(
     """Write every record of a city to one JSON file (a backup: it holds personal data)."""
     from datacity_federation._services.records_io import export_city
 
-    counts = export_city(db=db, city=city, out=out)
+    with city_store(db) as engine:
+        counts = export_city(db=engine, city=city, out=out)
     typer.echo(f"wrote {out} ({sum(counts.values())} rows)")
 
 
@@ -171,7 +161,8 @@ def records_import_json(
     """Restore a city's records from an export (exact round trip)."""
     from datacity_federation._services.records_io import import_city
 
-    counts = import_city(db=db, path=file, replace=replace)
+    with city_store(db) as engine:
+        counts = import_city(db=engine, path=file, replace=replace)
     typer.echo(f"restored {file} ({sum(counts.values())} rows)")
 
 
@@ -190,7 +181,8 @@ def records_erase_person(
     """Erase a person's personal data (GDPR); records and counts stay, the erasure is audited."""
     from datacity_federation._services.records import erase_person
 
-    counts = erase_person(db=db, person=person, city=city, by=_by(by), why=why)
+    with city_store(db) as engine:
+        counts = erase_person(db=engine, person=person, city=city, by=_by(by), why=why)
     typer.echo(
         f"erased {person}: {counts['people']} person record(s), {counts['proposals']} proposal(s), "
         f"{counts['comments']} review comment(s)"
@@ -209,7 +201,10 @@ def records_add_startup(
     """Register a start-up (a partner of kind startup) without editing the city file."""
     from datacity_federation._services.records import register_startup
 
-    register_startup(db=db, city=city, startup=startup, name=name, website=website, by=_by(by))
+    with city_store(db) as engine:
+        register_startup(
+            db=engine, city=city, startup=startup, name=name, website=website, by=_by(by)
+        )
     typer.echo(f"{city}: registered start-up {startup}")
 
 
@@ -220,9 +215,10 @@ def records_rank(
     db: DbOption = None,
 ) -> None:
     """Rank a challenge's applications by weighted score, normalised per reviewer; report ties."""
-    from datacity_federation._services.reviews import rank_challenge
+    from datacity_federation._services.assessments import rank_challenge
 
-    ranking = rank_challenge(db=db, city=city, challenge=challenge)
+    with city_store(db) as engine:
+        ranking = rank_challenge(db=engine, city=city, challenge=challenge)
     if not ranking.lines:
         typer.echo(f"{challenge}: no reviews yet")
         return
@@ -257,7 +253,8 @@ def season_status(
     from datacity_federation._cli.records_render import print_status
     from datacity_federation._services.records_views import season_status as status
 
-    found = status(db=db, city=city, season=season, on=_day(on, "--on"))
+    with city_store(db) as engine:
+        found = status(db=engine, city=city, season=season, on=_day(on, "--on"))
     [tag] = checked_tags([lang or found.city.default_language])
     tr = catalogs(cities_dir, strict_lang).translator(tag)
     warn_fallbacks([tr])
@@ -283,14 +280,16 @@ def season_phase(
     """Record when a phase actually started or ended (released as the days spent in it)."""
     from datacity_federation._services.phase_dates import record_phase_dates
     from datacity_federation.domain.vocab import Phase
+    from datacity_federation.errors import DomainError
 
     known = {p.value: p for p in Phase}
     if phase not in known:
-        raise DatacityError(f"unknown phase {phase!r} (one of: {', '.join(known)})")
-    got = record_phase_dates(
-        db=db, city=city, season=season, phase=known[phase], started_on=_day(started, "--started"),
-        ended_on=_day(ended, "--ended"), by=_by(by),
-    )  # fmt: skip
+        raise DomainError(f"unknown phase {phase!r} (one of: {', '.join(known)})")
+    with city_store(db) as engine:
+        got = record_phase_dates(
+            db=engine, city=city, season=season, phase=known[phase],
+            started_on=_day(started, "--started"), ended_on=_day(ended, "--ended"), by=_by(by),
+        )  # fmt: skip
     a = got.actual
     start = a.started_on.isoformat() if a.started_on else "not recorded"
     end = a.ended_on.isoformat() if a.ended_on else "not recorded"

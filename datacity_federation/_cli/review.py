@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from datacity_federation._cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
+from datacity_federation._cli.options import parse_day
 from datacity_federation.errors import ReviewError
 
 SAMPLE_YEARS = 5
@@ -79,10 +80,7 @@ def review(
         raise ReviewError("give exactly one source: --hub URL, --hub-db URL or --sample")
     if not 1900 <= year <= 2999:
         raise ReviewError(f"YEAR: expected a calendar year such as 2019, got {year}")
-    try:
-        day = date.fromisoformat(on) if on else date.today()
-    except ValueError:
-        raise ReviewError(f"--on: not a date {on!r} (use YYYY-MM-DD)") from None
+    day = parse_day(on, "--on", error=ReviewError) if on else date.today()
     federation = load_federation(find_cities_dir(cities_dir))
     languages = review_languages(federation=federation, requested=checked_tags(lang or ()))
     books = catalogs(cities_dir, strict_lang)
@@ -95,7 +93,7 @@ def review(
             years=tuple(range(year - SAMPLE_YEARS + 1, year + 1)),
         )
     else:
-        from datacity_federation._review.source import load_public_keys, snapshot_from_hub
+        from datacity_federation._services.review_source import load_public_keys, snapshot_from_hub
 
         if hub is not None and keys is None:
             raise ReviewError("--hub needs --keys DIR: every bundle pulled is verified")

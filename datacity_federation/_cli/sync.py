@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from datacity_federation._cli.lang import StrictLang, catalogs, checked_tags, warn_fallbacks
+from datacity_federation._cli.options import DbOption, city_store, parse_day
 from datacity_federation.errors import DatacityError
 
 if TYPE_CHECKING:
@@ -30,14 +31,6 @@ release_app = typer.Typer(
     name="release", help="Anonymised releases: build, verify, push.", no_args_is_help=True
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="City records database (default: $DATACITY_DB, else ./datacity.db).",
-        show_default=False,
-    ),
-]
 CitiesOption = Annotated[
     Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
 ]
@@ -95,10 +88,7 @@ def _city_setup(city: str, cities_dir: Path | None) -> tuple[City, str, Disclosu
 def _day(text: str | None, city: City) -> date:
     if text is None:
         return datetime.now(ZoneInfo(city.timezone)).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise DatacityError(f"--today: expected YYYY-MM-DD, got {text!r}") from None
+    return parse_day(text, "--today")
 
 
 @keys_app.command("generate")
@@ -155,7 +145,6 @@ def release_build(
     from datacity_federation._cli.release_explain import explain_lines
     from datacity_federation._cli.release_text import summary_lines
     from datacity_federation._services.sync import release_of, season_of
-    from datacity_federation._store.engine import open_store
 
     found, network, profile = _city_setup(city, cities_dir)
     chosen = season_of(found, season)
@@ -167,8 +156,7 @@ def release_build(
     [tag] = checked_tags([lang or found.default_language])
     tr = catalogs(cities_dir, strict_lang).translator(tag)
     warn_fallbacks([tr])
-    engine = open_store(db)
-    try:
+    with city_store(db) as engine:
         release = release_of(
             engine=engine, city=found, season=chosen, profile=profile, allow_empty=allow_empty
         )
@@ -179,8 +167,6 @@ def release_build(
                 engine=engine, city=found, season=chosen, network=network, profile=profile,
                 key=_key(found.id, key), today=day, out=out, allow_empty=allow_empty,
             )  # fmt: skip
-    finally:
-        engine.dispose()
     name = tr.name(found.name, first=found.default_language)
     for line in summary_lines(release, city_name=name, tr=tr):
         typer.echo(line)
@@ -233,12 +219,10 @@ def release_retract(
 ) -> None:
     """Queue a retraction of a released season; the next `datacity sync` pushes it."""
     from datacity_federation._services.sync import queue_retraction, season_of
-    from datacity_federation._store.engine import open_store
 
     found, network, profile = _city_setup(city, cities_dir)
     signing = _key(found.id, key)
-    engine = open_store(db)
-    try:
+    with city_store(db) as engine:
         built = queue_retraction(
             engine=engine,
             city=found,
@@ -247,8 +231,6 @@ def release_retract(
             profile=profile,
             key=signing,
         )
-    finally:
-        engine.dispose()
     typer.echo(f"queued  {found.id} seq {built.seq} retract {built.season} {built.bundle_id}")
 
 
@@ -267,15 +249,11 @@ def release_pseudonyms(
         piloting_pseudonyms,
         write_pseudonyms,
     )
-    from datacity_federation._store.engine import open_store
 
     found, _network, _profile = _city_setup(city, cities_dir)
-    key = network_key(NETWORK_KEY_ENV)
-    engine = open_store(db)
-    try:
+    key = network_key(os.environ.get(NETWORK_KEY_ENV, ""), env=NETWORK_KEY_ENV)
+    with city_store(db) as engine:
         tokens = piloting_pseudonyms(engine, city=found.id, key=key)
-    finally:
-        engine.dispose()
     write_pseudonyms(out, tokens)
     typer.echo(f"wrote {len(tokens)} pseudonym(s) to {out} (for member cities, never for the hub)")
 
@@ -364,18 +342,19 @@ def sync(
             raise DatacityError(f"{len(pulled.failed)} bundle(s) failed verification")
         return
     from datacity_federation._services.sync import build_due, push_outbox, season_of
-    from datacity_federation._store.engine import open_store
 
     found, network, profile = _city_setup(city, cities_dir)
     signing = _key(found.id, key)
     token = _token(token_file)
-    engine = open_store(db)
-    try:
+    with city_store(db) as engine:
         link = None
         if linkage is not None:
             from datacity_federation._services.linkage import network_key, other_cities_pseudonyms
 
-            link = (network_key(NETWORK_KEY_ENV), other_cities_pseudonyms(linkage, city=found.id))
+            link = (
+                network_key(os.environ.get(NETWORK_KEY_ENV, ""), env=NETWORK_KEY_ENV),
+                other_cities_pseudonyms(linkage, city=found.id),
+            )
         built = build_due(
             engine=engine,
             city=found,
@@ -391,8 +370,6 @@ def sync(
             typer.echo(f"built   {found.id} seq {b.seq} season {b.season} {b.bundle_id}")
         with HubClient(hub, token=token) as client:
             report = push_outbox(engine=engine, city=found.id, client=client, key=signing)
-    finally:
-        engine.dispose()
     for seq, status in report.pushed:
         typer.echo(
             f"pushed  {found.id} seq {seq} ({'stored' if status == 201 else 'already there'})"

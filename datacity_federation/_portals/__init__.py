@@ -18,11 +18,12 @@ from typing import Any
 
 import httpx
 
+from datacity_federation._http import RetryPolicy, make_client
 from datacity_federation._portals.base import Checkpoint, PortalAdapter, Probe, Progress, Validators
 from datacity_federation._portals.ckan import CkanAdapter
 from datacity_federation._portals.datagovsg import DatagovsgAdapter
 from datacity_federation._portals.dcat import DcatAdapter
-from datacity_federation._portals.http import PortalHttp, RetryPolicy, Throttle, make_client
+from datacity_federation._portals.http import PortalHttp, Throttle
 from datacity_federation._portals.ogd_india import OgdIndiaAdapter
 from datacity_federation._portals.opendatasoft import OpendatasoftAdapter
 from datacity_federation._portals.record import DatasetRecord, Distribution, Page, parse_datetime

@@ -19,7 +19,8 @@ from typing import Any, ClassVar, Protocol, TypeVar
 
 import httpx
 
-from datacity_federation._portals.http import PortalHttp, RetryPolicy, Throttle
+from datacity_federation._http import RetryPolicy
+from datacity_federation._portals.http import PortalHttp, Throttle
 from datacity_federation._portals.record import DatasetRecord, Page
 from datacity_federation.domain.city import Portal
 from datacity_federation.errors import PortalError
@@ -35,6 +36,7 @@ __all__ = [
     "fingerprint",
     "gather_pages",
     "join_url",
+    "merged",
 ]
 
 #: ``progress(done, total)`` after each page of a harvest; ``total`` may be ``None``.
@@ -117,6 +119,15 @@ async def gather_pages(jobs: Iterable[Awaitable[T]]) -> list[T]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+
+
+def merged(pages: Iterable[Page], since: datetime | None = None) -> list[DatasetRecord]:
+    """Each data set of ``pages`` once (by id, the last page wins), modified after ``since``
+    when given (for platforms that cannot filter by date themselves)."""
+    records = list({r.id: r for p in pages for r in p.items}.values())
+    if since is not None:
+        records = [r for r in records if r.modified is None or r.modified > since]
+    return records
 
 
 class PortalAdapter(ABC):
@@ -205,6 +216,39 @@ class PortalAdapter(ABC):
         await self.checkpoint.save(key, page)
         return page
 
+    async def walk(
+        self,
+        first: Page,
+        rest: Iterable[tuple[str, Callable[[], Awaitable[Page]]]],
+        *,
+        signature: str,
+        total: int | None,
+        progress: Progress | None,
+        since: datetime | None = None,
+        count: Callable[[Page], int] = lambda page: len(page.items),
+    ) -> list[DatasetRecord]:
+        """The records of a paged harvest, given its live ``first`` page and the ``rest`` to
+        fetch as (checkpoint key, fetch) pairs: the rest fetched together and resumable (under
+        ``signature``), progress counted by ``count`` out of ``total``, each data set once (by
+        id, the last page wins) and, when the platform cannot filter, modified after ``since``.
+        """
+        jobs = list(rest)
+        if jobs:
+            self.resume_signature(signature)
+        done = count(first)
+        if progress:
+            progress(done, total)
+
+        async def one(key: str, fetch: Callable[[], Awaitable[Page]]) -> Page:
+            nonlocal done
+            page = await self.resumable(key, fetch)
+            done += count(page)
+            if progress:
+                progress(done, total)
+            return page
+
+        return merged([first, *await gather_pages(one(key, fetch) for key, fetch in jobs)], since)
+
     def probe_request(self) -> ProbeRequest | None:
         """The request showing the newest data set and the total; ``None``: cannot probe."""
         return None
@@ -223,6 +267,3 @@ class PortalAdapter(ABC):
         found = Validators(answer.etag, answer.last_modified, fingerprint(page))
         unchanged = known is not None and known.fingerprint == found.fingerprint
         return Probe(unchanged, found)
-
-    def fail(self, message: str, **kw: Any) -> PortalError:
-        return PortalError(self.portal.id, message, **kw)

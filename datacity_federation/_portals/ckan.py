@@ -11,14 +11,15 @@ error's ``__type``. CKAN timestamps are naive UTC. Barcelona adds ``title_transl
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from datacity_federation._portals.base import (
     PortalAdapter,
     ProbeRequest,
     Progress,
-    gather_pages,
     join_url,
 )
 from datacity_federation._portals.record import (
@@ -227,12 +228,13 @@ class CkanAdapter(PortalAdapter):
     key_header = "Authorization"
     parse_error = staticmethod(parse_error)
 
-    async def _search(self, params: dict[str, Any]) -> Page:
-        def parse(body: Any) -> Page:
-            return parse_search(
-                body, portal=self.portal.id, base=self.base, lang=self.lang, start=params["start"]
-            )
+    def _parse(self, body: Any, start: int = 0) -> Page:
+        return parse_search(
+            body, portal=self.portal.id, base=self.base, lang=self.lang, start=start
+        )
 
+    async def _search(self, params: dict[str, Any]) -> Page:
+        parse = partial(self._parse, start=params["start"])
         return await self.http.get_parsed(join_url(self.base, "package_search"), params, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
@@ -240,11 +242,7 @@ class CkanAdapter(PortalAdapter):
 
     def probe_request(self) -> ProbeRequest:
         params = {**search_params(None, rows=1), "sort": "metadata_modified desc"}
-
-        def parse(body: Any) -> Page:
-            return parse_search(body, portal=self.portal.id, base=self.base, lang=self.lang)
-
-        return join_url(self.base, "package_search"), params, parse
+        return join_url(self.base, "package_search"), params, self._parse
 
     async def get(self, dataset_id: str) -> DatasetRecord:
         body = await self.http.get_json(join_url(self.base, "package_show"), {"id": dataset_id})
@@ -259,23 +257,15 @@ class CkanAdapter(PortalAdapter):
         rows = min(self.page_size or MAX_ROWS, MAX_ROWS)
         first = await self._search(search_params(None, rows=rows, since=since))
         total = first.total or 0
-        done = len(first.items)
-        if progress:
-            progress(done, total)
-        if first.next_cursor is None:
-            return list(first.items)
-        step = int(first.next_cursor)
-        self.resume_signature(f"{rows}:{since}:{total}")
+        step = int(first.next_cursor) if first.next_cursor is not None else total
 
-        async def page(start: int) -> Page:
-            nonlocal done
-            params = search_params(None, rows=rows, start=start, since=since)
-            result = await self.resumable(f"start={start}", lambda: self._search(params))
-            done += len(result.items)
-            if progress:
-                progress(done, total)
-            return result
+        def fetch(start: int) -> Callable[[], Awaitable[Page]]:
+            return partial(self._search, search_params(None, rows=rows, start=start, since=since))
 
-        pages = await gather_pages(page(s) for s in range(step, total, step))
-        merged = {r.id: r for p in (first, *pages) for r in p.items}
-        return list(merged.values())
+        return await self.walk(
+            first,
+            ((f"start={s}", fetch(s)) for s in range(step, total, step or 1)),
+            signature=f"{rows}:{since}:{total}",
+            total=total,
+            progress=progress,
+        )

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from datacity_federation._portals.record import DatasetRecord, Page
-from datacity_federation._portals.tables import PortalCursorPageRow, PortalHarvestRow
+from datacity_federation._store.portal_tables import PortalCursorPageRow, PortalHarvestRow
 
 __all__ = ["StoreCheckpoint", "clear_cursor", "page_from_json", "page_to_json"]
 

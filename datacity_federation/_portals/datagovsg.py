@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from datacity_federation._portals.base import PortalAdapter, Progress, gather_pages, join_url
@@ -217,26 +218,16 @@ class DatagovsgAdapter(PortalAdapter):
     ) -> list[DatasetRecord]:
         # Progress counts pages here: the listing does not say how many data sets there are.
         first, pages = await self._page(1)
-        done = 1
-        if progress:
-            progress(done, pages)
-
-        self.resume_signature(f"{pages}")
 
         async def fetch(number: int) -> Page:
             return (await self._page(number))[0]
 
-        async def page(number: int) -> Page:
-            nonlocal done
-            result = await self.resumable(f"page={number}", lambda: fetch(number))
-            done += 1
-            if progress:
-                progress(done, pages)
-            return result
-
-        rest = await gather_pages(page(n) for n in range(2, (pages or 1) + 1))
-        merged = {r.id: r for p in (first, *rest) for r in p.items}
-        records = list(merged.values())
-        if since is not None:
-            records = [r for r in records if r.modified is None or r.modified > since]
-        return records
+        return await self.walk(
+            first,
+            ((f"page={n}", partial(fetch, n)) for n in range(2, (pages or 1) + 1)),
+            signature=f"{pages}",
+            total=pages,
+            progress=progress,
+            since=since,
+            count=lambda _page: 1,
+        )

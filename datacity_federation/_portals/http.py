@@ -4,8 +4,9 @@ Rule header: every call to a portal goes through :meth:`PortalHttp.get_json`, wh
 
 * waits for the portal's throttle (at most ``calls`` requests in any ``per_seconds`` window),
 * holds one slot of the portal's concurrency limit while the request runs,
-* retries 429 / 5xx / dropped connections with exponential backoff, honouring ``Retry-After``
-  (a wait longer than the policy allows is not slept: it becomes :class:`PortalRateLimited`),
+* retries 429 / 5xx / dropped connections as the one retry policy of the package says
+  (:mod:`datacity_federation._http`: exponential backoff, ``Retry-After`` honoured; a wait
+  longer than the policy allows is not slept: it becomes :class:`PortalRateLimited`),
 * turns everything else into one :class:`PortalError` subclass whose one-line message names
   the portal: an HTML page, a truncated body, a timeout, an unknown host, a platform error
   (mapped by the adapter's ``parse_error``).
@@ -18,20 +19,18 @@ A ``304 Not Modified`` is an answer like a 200 (its body is empty): conditional 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import logging
-import random
 import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import httpx
 
+from datacity_federation._http import PORTAL_RETRY, RETRY_STATUSES, RetryPolicy, parse_retry_after
 from datacity_federation.errors import (
     PortalBadResponse,
     PortalError,
@@ -39,22 +38,11 @@ from datacity_federation.errors import (
     PortalUnreachable,
 )
 
-__all__ = [
-    "ErrorMapper",
-    "PortalHttp",
-    "mask_secrets",
-    "RetryPolicy",
-    "Throttle",
-    "make_client",
-    "parse_retry_after",
-    "user_agent",
-]
+__all__ = ["ErrorMapper", "PortalHttp", "Throttle", "mask_secrets"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 #: ``parse_error(portal_id, status, body)`` of an adapter: a platform error body -> PortalError.
 ErrorMapper = Callable[[str, int, Any], PortalError]
@@ -88,59 +76,6 @@ def _mask_logs() -> None:
         logger = logging.getLogger(name)
         if _MASK not in logger.filters:
             logger.addFilter(_MASK)
-
-
-def user_agent() -> str:
-    """``datacity-federation/<version>``, with the project's home page."""
-    from datacity_federation import __version__
-
-    return (
-        f"datacity-federation/{__version__} "
-        "(+https://github.com/datacity-federation/datacity_federation)"
-    )
-
-
-def make_client(
-    *,
-    timeout: float = 30.0,
-    connect_timeout: float = 10.0,
-    max_connections: int = 32,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> httpx.AsyncClient:
-    """The shared async client: timeouts, redirects followed, gzip, our User-Agent.
-
-    httpx decompresses gzip and deflate bodies itself; ``Accept-Encoding`` says we take them.
-    """
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(timeout, connect=connect_timeout),
-        follow_redirects=True,
-        max_redirects=10,
-        headers={
-            "User-Agent": user_agent(),
-            "Accept": "application/json, application/ld+json;q=0.9, */*;q=0.1",
-            "Accept-Encoding": "gzip, deflate",
-        },
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
-        transport=transport,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How hard to try: attempts in all, backoff between them, longest wait we accept."""
-
-    attempts: int = 4
-    base_delay: float = 0.5
-    max_delay: float = 20.0
-    max_retry_after: float = 60.0
-    """A ``Retry-After`` longer than this is not waited for: the call fails at once."""
-
-    def backoff(self, attempt: int) -> float:
-        """Delay before retry number ``attempt`` (1-based): exponential with jitter."""
-        delay: float = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return delay * (0.5 + random.random() / 2)
 
 
 class Throttle:
@@ -178,24 +113,6 @@ class Throttle:
                     self._sent.append(now)
                     return
                 await self._sleep(max(self.per_seconds - (now - self._sent[0]), 1e-6))
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _is_dns_failure(exc: httpx.TransportError) -> bool:
@@ -237,7 +154,7 @@ class PortalHttp:
         self.headers = dict(headers or {})
         self.throttle = throttle
         self.concurrency = max(1, concurrency)
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or PORTAL_RETRY
         self.requests = 0
         """Requests sent (retries included): the benchmark reads it."""
         self._slots = asyncio.Semaphore(self.concurrency)
@@ -279,21 +196,20 @@ class PortalHttp:
                 answer = await self._send(url, params, headers)
             except httpx.TransportError as exc:
                 unreachable = self._transport_error(exc)
-                if _is_dns_failure(exc) or attempt >= self.retry.attempts:
+                delay = None if _is_dns_failure(exc) else self.retry.wait(attempt)
+                if delay is None:
                     raise unreachable from None
-                delay = self.retry.backoff(attempt)
                 log.info("%s; retry %d in %.2fs", unreachable, attempt, delay)
                 await self._sleep(delay)
                 continue
             if answer.status < 400:
                 return answer
             error = self._status_error(answer)
-            if answer.status not in RETRY_STATUSES or attempt >= self.retry.attempts:
+            if answer.status not in RETRY_STATUSES:
                 raise error
-            wait = answer.retry_after
-            if wait is not None and wait > self.retry.max_retry_after:
+            delay = self.retry.wait(attempt, answer.retry_after)
+            if delay is None:
                 raise error
-            delay = wait if wait is not None else self.retry.backoff(attempt)
             log.info("%s; retry %d in %.2fs", error, attempt, delay)
             await self._sleep(delay)
 

@@ -14,13 +14,13 @@ and the API's ``{"status": "error", "message": ...}``, the latter sometimes with
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from datacity_federation._portals.base import (
     PortalAdapter,
     ProbeRequest,
     Progress,
-    gather_pages,
     join_url,
 )
 from datacity_federation._portals.record import (
@@ -200,12 +200,12 @@ class OgdIndiaAdapter(PortalAdapter):
         filters = {f"filters[{k}]": v for k, v in self.portal.filters.items()}
         return self.query(**FIXED_FILTERS, **filters, **params)
 
+    def _parse(self, body: Any, offset: int = 0) -> Page:
+        return parse_list(body, portal=self.portal.id, base=self.base, offset=offset)
+
     async def _page(self, offset: int, limit: int, **extra: Any) -> Page:
         params = self._catalogue(offset=offset, limit=limit, **extra)
-
-        def parse(body: Any) -> Page:
-            return parse_list(body, portal=self.portal.id, base=self.base, offset=offset)
-
+        parse = partial(self._parse, offset=offset)
         return await self.http.get_parsed(join_url(self.base, "lists"), params, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
@@ -221,11 +221,7 @@ class OgdIndiaAdapter(PortalAdapter):
 
     def probe_request(self) -> ProbeRequest:
         params = self._catalogue(offset=0, limit=1, **{"sort[updated]": "desc"})
-
-        def parse(body: Any) -> Page:
-            return parse_list(body, portal=self.portal.id, base=self.base)
-
-        return join_url(self.base, "lists"), params, parse
+        return join_url(self.base, "lists"), params, self._parse
 
     async def harvest(
         self, *, since: datetime | None = None, progress: Progress | None = None
@@ -235,24 +231,15 @@ class OgdIndiaAdapter(PortalAdapter):
         order = {"sort[created]": "asc"}
         first = await self._page(0, size, **order)
         total = first.total if first.total is not None else len(first.items)
-        self.resume_signature(f"ogd:{size}:{total}")
-        done = len(first.items)
-        if progress:
-            progress(done, total)
-
-        async def page(offset: int) -> Page:
-            nonlocal done
-            result = await self.resumable(
-                f"offset={offset}", lambda: self._page(offset, size, **order)
-            )
-            done += len(result.items)
-            if progress:
-                progress(done, total)
-            return result
-
         step = int(first.next_cursor) if first.next_cursor else total
-        rest = await gather_pages(page(o) for o in range(step, total, step))
-        records = list({r.id: r for p in (first, *rest) for r in p.items}.values())
-        if since is not None:
-            records = [r for r in records if r.modified is None or r.modified > since]
-        return records
+        return await self.walk(
+            first,
+            (
+                (f"offset={o}", partial(self._page, o, size, **order))
+                for o in range(step, total, step or 1)
+            ),
+            signature=f"ogd:{size}:{total}",
+            total=total,
+            progress=progress,
+            since=since,
+        )

@@ -10,14 +10,15 @@ the legacy v2.0 shape (``datasets[].dataset``) are read too, and the adapter say
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from datacity_federation._portals.base import (
     PortalAdapter,
     ProbeRequest,
     Progress,
-    gather_pages,
     join_url,
 )
 from datacity_federation._portals.record import (
@@ -249,13 +250,14 @@ class OpendatasoftAdapter(PortalAdapter):
             if note not in self.warnings:
                 self.warnings.append(note)
 
-    async def _page(self, params: dict[str, Any], offset: int) -> Page:
-        def parse(body: Any) -> Page:
-            self._note_version(body)
-            return parse_catalog(
-                body, portal=self.portal.id, base=self.base, lang=self.lang, offset=offset
-            )
+    def _parse(self, body: Any, offset: int = 0) -> Page:
+        self._note_version(body)
+        return parse_catalog(
+            body, portal=self.portal.id, base=self.base, lang=self.lang, offset=offset
+        )
 
+    async def _page(self, params: dict[str, Any], offset: int) -> Page:
+        parse = partial(self._parse, offset=offset)
         return await self.http.get_parsed(join_url(self.base, "catalog/datasets"), params, parse)
 
     async def search(self, query: str, *, limit: int = 20, cursor: str | None = None) -> Page:
@@ -268,11 +270,7 @@ class OpendatasoftAdapter(PortalAdapter):
 
     def probe_request(self) -> ProbeRequest:
         params = {**search_params(None, limit=1, lang=self.lang), "order_by": "modified desc"}
-
-        def parse(body: Any) -> Page:
-            return parse_catalog(body, portal=self.portal.id, base=self.base, lang=self.lang)
-
-        return join_url(self.base, "catalog/datasets"), params, parse
+        return join_url(self.base, "catalog/datasets"), params, self._parse
 
     async def get(self, dataset_id: str) -> DatasetRecord:
         url = join_url(self.base, f"catalog/datasets/{dataset_id}")
@@ -288,28 +286,25 @@ class OpendatasoftAdapter(PortalAdapter):
         size = min(self.page_size or MAX_LIMIT, MAX_LIMIT)
         first = await self._page(search_params(None, limit=size, lang=self.lang, since=since), 0)
         total = first.total if first.total is not None else len(first.items)
-        if progress:
-            progress(len(first.items), total)
-        if first.next_cursor is None:
-            return list(first.items)
-        if total >= OFFSET_CAP:
+        more = first.next_cursor is not None
+        if more and total >= OFFSET_CAP:
+            if progress:
+                progress(len(first.items), total)
             return await self._export(since, total, progress)
-        done = len(first.items)
-        self.resume_signature(f"{size}:{since}:{total}")
 
-        async def page(offset: int) -> Page:
-            nonlocal done
+        def fetch(offset: int) -> Callable[[], Awaitable[Page]]:
             limit = min(size, OFFSET_CAP - 1 - offset)
             params = search_params(None, limit=limit, offset=offset, lang=self.lang, since=since)
-            result = await self.resumable(f"offset={offset}", lambda: self._page(params, offset))
-            done += len(result.items)
-            if progress:
-                progress(done, total)
-            return result
+            return partial(self._page, params, offset)
 
-        pages = await gather_pages(page(o) for o in range(len(first.items), total, size))
-        merged = {r.id: r for p in (first, *pages) for r in p.items}
-        return list(merged.values())
+        offsets = range(len(first.items), total, size) if more else range(0)
+        return await self.walk(
+            first,
+            ((f"offset={o}", fetch(o)) for o in offsets),
+            signature=f"{size}:{since}:{total}",
+            total=total,
+            progress=progress,
+        )
 
     async def _export(
         self, since: datetime | None, total: int, progress: Progress | None

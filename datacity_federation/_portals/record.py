@@ -76,10 +76,6 @@ class DatasetRecord:
         """The title in ``lang`` if given, else the first one, else the id."""
         return _pick(self.title, lang) or self.id
 
-    def description_in(self, lang: str | None = None) -> str | None:
-        """The description in ``lang`` if given, else the first one."""
-        return _pick(self.description, lang)
-
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (datetimes as ISO 8601 with offset)."""
         return {

@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from datacity_federation._portals.base import PortalAdapter, Progress, gather_pages
+from datacity_federation._portals.base import PortalAdapter, Progress, merged
 from datacity_federation._portals.record import (
     DatasetRecord,
     Distribution,
@@ -182,40 +182,38 @@ class SocrataAdapter(PortalAdapter):
         self, *, since: datetime | None = None, progress: Progress | None = None
     ) -> list[DatasetRecord]:
         size = min(self.page_size or MAX_LIMIT, MAX_LIMIT)
-        first = await self._page({"limit": size, "order": "dataset_id"}, 0)
+        params = {"limit": size, "order": "dataset_id"}
+        first = await self._page(params, 0)
         total = first.total or 0
-        done = len(first.items)
-        if progress:
-            progress(done, total)
         if total > OFFSET_CAP:
-            pages = await self._scroll(first, size, total, progress)
-        else:
-            self.resume_signature(f"{size}:{total}")
-
-            async def page(offset: int) -> Page:
-                nonlocal done
-                params = {"limit": size, "order": "dataset_id"}
-                result = await self.resumable(
-                    f"offset={offset}", lambda: self._page(params, offset)
-                )
-                done += len(result.items)
-                if progress:
-                    progress(done, total)
-                return result
-
-            step = int(first.next_cursor) if first.next_cursor else total
-            pages = [first, *await gather_pages(page(o) for o in range(step, total, step))]
-        records = list({r.id: r for p in pages for r in p.items}.values())
-        if since is not None:
-            records = [r for r in records if r.modified is None or r.modified > since]
-        return records
+            return await self._scroll(first, size, total, since, progress)
+        step = int(first.next_cursor) if first.next_cursor else total
+        return await self.walk(
+            first,
+            (
+                (f"offset={o}", partial(self._page, params, o))
+                for o in range(step, total, step or 1)
+            ),
+            signature=f"{size}:{total}",
+            total=total,
+            progress=progress,
+            since=since,
+        )
 
     async def _scroll(
-        self, first: Page, size: int, total: int, progress: Progress | None
-    ) -> list[Page]:
-        """Past the offset cap: each page starts after the last id of the one before."""
+        self,
+        first: Page,
+        size: int,
+        total: int,
+        since: datetime | None,
+        progress: Progress | None,
+    ) -> list[DatasetRecord]:
+        """Past the offset cap: each page starts after the last id of the one before (one at a
+        time, so not through :meth:`walk`; the records are kept the same way)."""
         self.resume_signature(f"scroll:{size}:{total}")
         pages, done = [first], len(first.items)
+        if progress:
+            progress(done, total)
         while pages[-1].items and len(pages[-1].items) >= size:
             after = pages[-1].items[-1].id
             params = {"limit": size, "scroll_id": after}
@@ -224,4 +222,4 @@ class SocrataAdapter(PortalAdapter):
             done += len(page.items)
             if progress:
                 progress(done, max(total, done))
-        return pages
+        return merged(pages, since)

@@ -27,7 +27,7 @@ from sqlmodel import Session
 from datacity_federation._portals.base import Validators
 from datacity_federation._portals.cursor import clear_cursor
 from datacity_federation._portals.record import DatasetRecord, parse_datetime
-from datacity_federation._portals.tables import PortalDatasetRow, PortalHarvestRow
+from datacity_federation._store.portal_tables import PortalDatasetRow, PortalHarvestRow
 
 __all__ = [
     "Changes",

@@ -19,10 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from datacity_federation._i18n import Catalogs
 from datacity_federation.domain.federation import Federation
 from datacity_federation.errors import DatacityError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["DemoReport", "run_demo"]
 
@@ -47,7 +51,7 @@ class DemoReport:
         return self.files[0]
 
 
-def _fill_store(*, db: Path, folder: Path, work: Path, city_id: str, seed: int) -> int:
+def _fill_store(*, db: Engine, folder: Path, work: Path, city_id: str, seed: int) -> int:
     """Migrate the city store, load the city files into it, import its sample records."""
     from datacity_federation._config.loader import load_federation
     from datacity_federation._services.demo_data import sample_records
@@ -100,7 +104,6 @@ def run_demo(
     from datacity_federation._config.loader import load_federation
     from datacity_federation._config.resources import default_cities_dir
     from datacity_federation._privacy.rules import PROFILES
-    from datacity_federation._review.source import load_public_keys, snapshot_from_hub_url
     from datacity_federation._services.demo_data import sample_federation_folder
     from datacity_federation._services.hub_server import serving
     from datacity_federation._services.i18n import federation_catalogs
@@ -109,8 +112,9 @@ def run_demo(
         review_languages,
         write_review,
     )
+    from datacity_federation._services.review_source import load_public_keys, snapshot_from_hub_url
     from datacity_federation._services.sync import build_due, pull_feed, push_outbox
-    from datacity_federation._store.engine import open_store
+    from datacity_federation._store.engine import make_engine, open_store
     from datacity_federation._sync.client import HubClient
     from datacity_federation._sync.hub import create_app
     from datacity_federation._sync.hub_ingest import add_city, init_hub
@@ -140,14 +144,13 @@ def run_demo(
         records = 0
         for city in federation.cities:
             progress(f"{city.id}: city store with sample records")
-            db = work / f"{city.id}.db"
-            records += _fill_store(
-                db=db, folder=folder, work=work / "csv", city_id=city.id, seed=seed
-            )
-            private, public, _ = generate_key_files(city=city.id, out_dir=keys)
-            tokens[city.id] = add_city(hub, city=city.id, public_key=load_public_key(public))
-            engine = open_store(db)
+            engine = make_engine(work / f"{city.id}.db")
             try:
+                records += _fill_store(
+                    db=engine, folder=folder, work=work / "csv", city_id=city.id, seed=seed
+                )
+                private, public, _ = generate_key_files(city=city.id, out_dir=keys)
+                tokens[city.id] = add_city(hub, city=city.id, public_key=load_public_key(public))
                 build_due(
                     engine=engine, city=city, network=network, profile=profile,
                     key=load_private_key(path=private), today=day,

@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datacity_federation._services.portals import _with_client, portal_of
@@ -29,6 +28,7 @@ from datacity_federation.errors import DatacityError, PortalError
 
 if TYPE_CHECKING:
     import httpx
+    from sqlalchemy import Engine
 
     from datacity_federation._portals.base import Checkpoint, Progress, Validators
     from datacity_federation._portals.record import DatasetRecord
@@ -111,7 +111,7 @@ def harvest_city(
     *,
     city: City,
     clock: Callable[[], datetime],
-    db: str | Path | None = None,
+    db: Engine,
     portal_id: str | None = None,
     full: bool = False,
     progress_for: Callable[[Portal], Progress] | None = None,
@@ -129,12 +129,11 @@ def harvest_city(
     """
     from datacity_federation._portals import store
     from datacity_federation._portals.cursor import StoreCheckpoint
-    from datacity_federation._store.engine import open_store
 
     portals = [portal_of(city, portal_id)] if portal_id else list(city.portals)
     if not portals:
         raise DatacityError(f"city {city.id} declares no portal")
-    engine = open_store(db)
+    engine = db
     reports = []
     for portal in portals:
         started = time.monotonic()

@@ -10,7 +10,6 @@ never goes to the hub.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,9 +33,10 @@ KIND = "startup"
 _HEX = re.compile(r"^[0-9a-f]{32}$")
 
 
-def network_key(env: str) -> bytes:
-    """The network key from the environment variable ``env`` (hex, at least 32 bytes)."""
-    text = os.environ.get(env, "").strip()
+def network_key(text: str, *, env: str) -> bytes:
+    """The network key from ``text``, the value of the environment variable ``env`` the caller
+    read (hex, at least 32 bytes); errors name the variable."""
+    text = text.strip()
     if not text:
         raise DatacityError(f"no network key: set ${env} (hex, shared by the member cities only)")
     try:

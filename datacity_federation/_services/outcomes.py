@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datacity_federation._services.records import city_of, when
@@ -46,7 +45,7 @@ def contract_problem(pilot: Pilot) -> str | None:
 
 def record_measurement(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     pilot: str,
     indicator: str,
@@ -104,7 +103,7 @@ def record_measurement(
 
 def record_sponsorship(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     season: str,
     partner: str,
@@ -158,7 +157,7 @@ def record_sponsorship(
 
 def record_contract_value(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     pilot: str,
     partner: str,

@@ -96,7 +96,7 @@ def set_phase_dates(
 
 def record_phase_dates(
     *,
-    db: str | Path | Engine | None = None,
+    db: str | Path | Engine,
     city: str,
     season: str,
     phase: Phase,

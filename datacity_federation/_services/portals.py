@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -267,32 +266,16 @@ def _withdrawn_line(challenge: str, portal: str, dataset: str, gone: Withdrawn) 
     return CheckLine(challenge, portal, dataset, (Status.WITHDRAWN,), detail)
 
 
-def _existing_store(db: str | Path | None) -> Engine | None:
-    """The store behind ``db``, or ``None`` for a SQLite file that does not exist (not created)."""
-    from datacity_federation._store.engine import database_url, open_store
-
-    url = database_url(db)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return None
-    return open_store(db)
-
-
-def previous_records(
-    *, city: City, db: str | Path | None = None
-) -> dict[tuple[str, str], DatasetRecord]:
-    """The records stored by the last harvests of ``city`` (empty when nothing was harvested).
-
-    A SQLite file that does not exist yet means no harvest: it is not created by a check.
-    """
+def previous_records(*, city: City, db: Engine | None) -> dict[tuple[str, str], DatasetRecord]:
+    """The records stored by the last harvests of ``city`` (empty when nothing was harvested,
+    or without a store: a check does not create one)."""
     from datacity_federation._portals.store import stored_records
 
-    engine = _existing_store(db)
-    return {} if engine is None else stored_records(engine, city=city.id)
+    return {} if db is None else stored_records(db, city=city.id)
 
 
-def withdrawn_pins(*, city: City, db: str | Path | None = None) -> dict[tuple[str, str], Withdrawn]:
+def withdrawn_pins(*, city: City, db: Engine | None) -> dict[tuple[str, str], Withdrawn]:
     """The data sets of ``city`` that a full harvest found withdrawn (none without a store)."""
     from datacity_federation._portals.store import withdrawn_datasets
 
-    engine = _existing_store(db)
-    return {} if engine is None else withdrawn_datasets(engine, city=city.id)
+    return {} if db is None else withdrawn_datasets(db, city=city.id)

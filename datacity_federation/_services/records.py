@@ -1,7 +1,7 @@
 """Use cases over the programme records, with keyword-only arguments.
 
-Every function takes the database as ``db`` (a path, a URL or an ``Engine``; default
-``$DATACITY_DB`` or ``./datacity.db``) and runs in one transaction: on any error nothing is
+Every function takes the store as ``db``, an ``Engine`` the caller opened (the command line
+opens it once per command, from ``--db`` or ``$DATACITY_DB``), and runs in one transaction: on any error nothing is
 written. The rules live in the pure core (:mod:`datacity_federation.domain.lifecycle`,
 :mod:`datacity_federation.domain.ranking`); this module loads, checks, writes, and appends the
 audit events in the same transaction. ``at`` (when) defaults to now; ``on`` (the day in the
@@ -56,17 +56,13 @@ __all__ = [
 ]
 
 
-def upgrade_database(
-    *, db: str | Path | Engine | None = None, target: str = "head"
-) -> tuple[str | None, str | None]:
+def upgrade_database(*, db: Engine, target: str = "head") -> tuple[str | None, str | None]:
     """Migrate the database to ``target``; return the revisions before and after."""
-    from sqlalchemy import Engine
     from sqlalchemy.exc import SQLAlchemyError
 
-    from datacity_federation._store.engine import make_engine
     from datacity_federation._store.migrate import current_revision, upgrade
 
-    engine = db if isinstance(db, Engine) else make_engine(db)
+    engine = db
     try:
         with engine.connect() as conn:
             before = current_revision(conn)
@@ -77,9 +73,6 @@ def upgrade_database(
         where = engine.url.render_as_string(hide_password=True)
         first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         raise StoreError(f"{where}: {first}") from None
-    finally:
-        if not isinstance(db, Engine):
-            engine.dispose()
     return before, after
 
 
@@ -101,7 +94,7 @@ def city_of(conn: Connection, city: str) -> City:
 
 def sync_config(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     cities_dir: str | Path,
     by: str,
     at: datetime | None = None,
@@ -135,7 +128,7 @@ def sync_config(
 
 def register_startup(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     startup: str,
     name: str,
@@ -216,7 +209,7 @@ def upsert_person(
 
 def record_application(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     application: str,
     challenge: str,
@@ -275,7 +268,7 @@ def record_application(
 
 def move_application(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     application: str,
     to: ApplicationStatus,
@@ -318,7 +311,7 @@ def move_application(
 
 def record_pilot(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     pilot: str,
     application: str,
@@ -362,7 +355,7 @@ def record_pilot(
 
 def move_pilot(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     pilot: str,
     to: PilotStatus,
@@ -415,7 +408,7 @@ def _mark(
 
 def erase_person(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     person: str,
     city: str | None = None,
     by: str,
@@ -432,7 +425,7 @@ def erase_person(
     from datacity_federation._store.mapping import table
     from datacity_federation._store.repository import add_events
 
-    people, apps, reviews = table(t.PersonRow), table(t.ApplicationRow), table(t.ReviewRow)
+    people, apps, reviews = table(t.PersonRow), table(t.ApplicationRow), table(t.AssessmentRow)
     moment = at or datetime.now(UTC)
     counts = {"people": 0, "proposals": 0, "comments": 0}
     with transaction(db) as conn:
@@ -484,9 +477,7 @@ def erase_person(
     return counts
 
 
-def audit_log(
-    *, db: str | Path | Engine | None = None, city: str | None = None
-) -> list[AuditEvent]:
+def audit_log(*, db: Engine, city: str | None = None) -> list[AuditEvent]:
     """The audit trail, oldest first."""
     from datacity_federation._store.engine import transaction
     from datacity_federation._store.repository import list_events

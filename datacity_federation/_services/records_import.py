@@ -192,7 +192,7 @@ def _rows(ctx: ImportContext, reader: Any, header: list[str]) -> Iterator[tuple[
 
 def import_csv(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     kind: str,
     path: str | Path,
     city: str,

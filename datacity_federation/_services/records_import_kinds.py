@@ -23,10 +23,10 @@ from datacity_federation._services.records_import import (
 )
 from datacity_federation.domain import lifecycle
 from datacity_federation.domain.records import (
+    Assessment,
     AuditKind,
     KpiMeasurement,
     Pilot,
-    Review,
 )
 from datacity_federation.domain.vocab import PilotStatus
 from datacity_federation.errors import DomainError, StoreError, TransitionError
@@ -136,7 +136,7 @@ class ReviewsImporter(RowImporter):
     prefixes = ("score_",)
 
     def row(self, row: int, rec: dict[str, str]) -> None:
-        from datacity_federation._services.reviews import check_review, save_review
+        from datacity_federation._services.assessments import check_assessment, save_assessment
         from datacity_federation._store import tables as t
         from datacity_federation._store.repository import get_application
 
@@ -152,7 +152,7 @@ class ReviewsImporter(RowImporter):
         if day is False:
             return
         try:
-            review = Review(
+            review = Assessment(
                 city=ctx.city.id,
                 application=rec["application"],
                 reviewer=rec["reviewer"],
@@ -168,7 +168,7 @@ class ReviewsImporter(RowImporter):
         if app is not None and app.season != ctx.season.id:
             ctx.bad(row, "application", f"application {app.id} belongs to season {app.season}")
             return
-        challenge, problems = check_review(
+        challenge, problems = check_assessment(
             ctx.conn, ctx.city, review, on=day, override=ctx.override
         )
         for column, message in problems:
@@ -177,10 +177,12 @@ class ReviewsImporter(RowImporter):
             row, "reviewer", (review.application, review.reviewer), "review"
         ):
             return
-        if self.exists(t.ReviewRow, application_id=review.application, reviewer_id=review.reviewer):
+        if self.exists(
+            t.AssessmentRow, application_id=review.application, reviewer_id=review.reviewer
+        ):
             ctx.bad(row, "reviewer", f"{review.reviewer} already reviewed {review.application}")
             return
-        save_review(ctx.conn, review, challenge)
+        save_assessment(ctx.conn, review, challenge)
         self.event(
             AuditKind.REVIEW,
             f"{review.application}/{review.reviewer}",
@@ -364,7 +366,7 @@ class ReviewersImporter(RowImporter):
     optional = ("name", "email", "employer", "conflicts")
 
     def row(self, row: int, rec: dict[str, str]) -> None:
-        from datacity_federation._services.reviews import register_reviewer_on
+        from datacity_federation._services.assessments import register_assessor_on
 
         ctx = self.ctx
         if not RECORD_ID_RE.match(rec["id"]):
@@ -379,7 +381,7 @@ class ReviewersImporter(RowImporter):
         if not self.once(row, "id", rec["id"], f"reviewer {rec['id']!r}"):
             return
         try:
-            register_reviewer_on(
+            register_assessor_on(
                 ctx.conn,
                 ctx.city,
                 rec["id"],

@@ -79,9 +79,7 @@ def export_data(conn: Connection, city: str) -> dict[str, Any]:
     return {"format": FORMAT, "city": city, "tables": out}
 
 
-def export_city(
-    *, db: str | Path | Engine | None = None, city: str, out: str | Path
-) -> dict[str, int]:
+def export_city(*, db: Engine, city: str, out: str | Path) -> dict[str, int]:
     """Write every record of ``city`` to ``out`` (JSON); return the row count per table."""
     from datacity_federation._store.engine import transaction
 
@@ -116,9 +114,7 @@ def _read(path: Path) -> dict[str, Any]:
     return document
 
 
-def import_city(
-    *, db: str | Path | Engine | None = None, path: str | Path, replace: bool = False
-) -> dict[str, int]:
+def import_city(*, db: Engine, path: str | Path, replace: bool = False) -> dict[str, int]:
     """Restore an export into the store (one transaction); return the row count per table.
 
     A city already in the store is refused unless ``replace``, which deletes its records first.

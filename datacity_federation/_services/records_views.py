@@ -47,9 +47,7 @@ class SeasonStatus:
     currency: str
 
 
-def season_status(
-    *, db: str | Path | Engine | None = None, city: str, season: str, on: date | None = None
-) -> SeasonStatus:
+def season_status(*, db: Engine, city: str, season: str, on: date | None = None) -> SeasonStatus:
     """The phase of ``season`` on ``on`` (default: today in the city) and its funnel counts."""
     from sqlalchemy import select
 

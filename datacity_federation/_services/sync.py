@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from sqlalchemy import Engine
 
+    from datacity_federation._store.outbox import OutboxRow
     from datacity_federation._sync.client import HubClient
-    from datacity_federation._sync.manifest import Action
-    from datacity_federation._sync.outbox import OutboxRow
+    from datacity_federation._sync.manifest import Action, Manifest
 
 __all__ = [
     "Built",
@@ -74,16 +74,9 @@ def season_of(city: City, season_id: str) -> Season:
 
 
 def _rows(engine: Engine, city: str) -> list[OutboxRow]:
-    from sqlmodel import Session, select
+    from datacity_federation._store.outbox import outbox_rows
 
-    from datacity_federation._sync.outbox import OutboxRow
-
-    with Session(engine) as s:
-        return list(
-            s.exec(
-                select(OutboxRow).where(OutboxRow.city_id == city).order_by(OutboxRow.seq)  # type: ignore[arg-type]
-            ).all()
-        )
+    return outbox_rows(engine, city)
 
 
 def _chain_release(
@@ -121,7 +114,7 @@ def release_of(
     """The release the next sync would build for ``season`` (nothing written).
 
     A season without records is refused (:class:`EmptySeasonError`) unless ``allow_empty``."""
-    from datacity_federation._sync.store_facts import season_facts
+    from datacity_federation._store.facts import season_facts
 
     facts = season_facts(engine, city=city, season=season)
     _refuse_empty(engine, city, [] if allow_empty or has_records(facts) else [season.id])
@@ -148,9 +141,9 @@ def build_due(
     ``allow_empty`` (a season already released as it is builds nothing, so is never refused).
     """
 
+    from datacity_federation._store.facts import season_facts
     from datacity_federation._sync.cells_csv import write_cells
     from datacity_federation._sync.manifest import Action, sha256_hex
-    from datacity_federation._sync.store_facts import season_facts
 
     due: list[tuple[Season, SeasonFacts, Release, str]] = []
     rows = _rows(engine, city.id)
@@ -244,11 +237,9 @@ def _append(
     key: Ed25519PrivateKey,
 ) -> Built:
     """Sign a bundle on top of the outbox's last one and commit it to the outbox."""
-    from sqlmodel import Session
-
+    from datacity_federation._store.outbox import add_outbox_rows
     from datacity_federation._sync.bundle import build_bundle
     from datacity_federation._sync.manifest import ReleaseScope, RulesRef
-    from datacity_federation._sync.outbox import OutboxRow
 
     rows = _rows(engine, city.id)
     head = rows[-1] if rows else None
@@ -270,23 +261,10 @@ def _append(
         rules=RulesRef(profile=profile.name, version=profile.version),
         key=key,
     )
-    with Session(engine) as s:
-        s.add(
-            OutboxRow(
-                city_id=city.id,
-                seq=seq,
-                season_id=season.id,
-                bundle_id=manifest.bundle_id,
-                prev=manifest.prev,
-                action=action.value,
-                cells_sha256=digest,
-                data=data,
-                facts=facts_json,
-                profile=profile.name,
-                created_at=datetime.now(UTC),
-            )
-        )
-        s.commit()
+    row = _outbox_row(
+        manifest, data, season=season.id, digest=digest, facts=facts_json, profile=profile.name
+    )
+    add_outbox_rows(engine, [row])
     return Built(season.id, seq, manifest.bundle_id)
 
 
@@ -320,18 +298,9 @@ def queue_retraction(
 
 
 def _set_state(engine: Engine, city: str, seqs: list[int], state: str) -> None:
-    from sqlmodel import Session
+    from datacity_federation._store.outbox import set_outbox_state
 
-    from datacity_federation._sync.outbox import OutboxRow
-
-    with Session(engine) as s:
-        for seq in seqs:
-            row = s.get(OutboxRow, (city, seq))
-            if row is not None and row.state != state:
-                row.state = state
-                row.acked_at = datetime.now(UTC) if state == "acked" else None
-                s.add(row)
-        s.commit()
+    set_outbox_state(engine, city, seqs, state)
 
 
 def _cells_of(data: bytes) -> list[Cell]:
@@ -351,57 +320,66 @@ def _rebuild(
     import base64
     import json
 
-    from sqlmodel import Session
-
+    from datacity_federation._store.outbox import add_outbox_rows
     from datacity_federation._sync.bundle import build_bundle
     from datacity_federation._sync.manifest import Manifest
-    from datacity_federation._sync.outbox import OutboxRow
 
     rows = _rows(engine, city)
     pending = [r for r in rows if r.state == "pending"]
     first = min(r.seq for r in pending)
-    with Session(engine) as s:
-        for r in rows:
-            if r.seq >= first or r.seq > head_seq:
-                s.delete(s.get(OutboxRow, (city, r.seq)))
-        s.flush()
-        seq, prev = head_seq, head_id
-        for r in sorted(
-            (r for r in rows if r.state == "pending" or r.seq > head_seq), key=_sort_key
-        ):
-            zf = zipfile.ZipFile(io.BytesIO(r.data))
-            env = json.loads(zf.read("envelope.json"))
-            old = Manifest.model_validate_json(base64.b64decode(env["payload"]))
-            seq += 1
-            data, manifest = build_bundle(
-                cells=_cells_of(r.data),
-                network=old.network,
-                city=city,
-                seq=seq,
-                prev=prev,
-                scope=old.scope,
-                action=old.action,
-                rules=old.rules,
-                key=key,
+    dropped = [r.seq for r in rows if r.seq >= first or r.seq > head_seq]
+    rebuilt: list[OutboxRow] = []
+    seq, prev = head_seq, head_id
+    for r in sorted((r for r in rows if r.state == "pending" or r.seq > head_seq), key=_sort_key):
+        zf = zipfile.ZipFile(io.BytesIO(r.data))
+        env = json.loads(zf.read("envelope.json"))
+        old = Manifest.model_validate_json(base64.b64decode(env["payload"]))
+        seq += 1
+        data, manifest = build_bundle(
+            cells=_cells_of(r.data),
+            network=old.network,
+            city=city,
+            seq=seq,
+            prev=prev,
+            scope=old.scope,
+            action=old.action,
+            rules=old.rules,
+            key=key,
+        )
+        prev = manifest.bundle_id
+        rebuilt.append(
+            _outbox_row(
+                manifest,
+                data,
+                season=r.season_id,
+                digest=r.cells_sha256,
+                facts=r.facts,
+                profile=r.profile,
             )
-            prev = manifest.bundle_id
-            s.add(
-                OutboxRow(
-                    city_id=city,
-                    seq=seq,
-                    season_id=r.season_id,
-                    bundle_id=manifest.bundle_id,
-                    prev=manifest.prev,
-                    action=r.action,
-                    cells_sha256=r.cells_sha256,
-                    data=data,
-                    facts=r.facts,
-                    profile=r.profile,
-                    created_at=datetime.now(UTC),
-                )
-            )
-        s.commit()
+        )
+    add_outbox_rows(engine, rebuilt, replacing=dropped)
     return seq - head_seq
+
+
+def _outbox_row(
+    manifest: Manifest, data: bytes, *, season: str, digest: str, facts: str, profile: str
+) -> OutboxRow:
+    """The outbox row of a bundle just signed (pending until the hub acknowledges it)."""
+    from datacity_federation._store.outbox import OutboxRow
+
+    return OutboxRow(
+        city_id=manifest.city,
+        seq=manifest.seq,
+        season_id=season,
+        bundle_id=manifest.bundle_id,
+        prev=manifest.prev,
+        action=manifest.action.value,
+        cells_sha256=digest,
+        data=data,
+        facts=facts,
+        profile=profile,
+        created_at=datetime.now(UTC),
+    )
 
 
 def _sort_key(row: OutboxRow) -> int:

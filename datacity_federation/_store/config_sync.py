@@ -176,10 +176,10 @@ def _count(conn: Connection, tbl: Table, where: Any) -> int:
 
 def _guards(conn: Connection, city: str) -> dict[str, Callable[[tuple[Any, ...]], str | None]]:
     """Per table: why a stored row may not be deleted (``None`` when it may)."""
-    apps, scores = table(t.ApplicationRow), table(t.ReviewScoreRow)
+    apps, scores = table(t.ApplicationRow), table(t.AssessmentScoreRow)
     measures, pilots = table(t.KpiMeasurementRow), table(t.PilotRow)
     sponsor, contracts = table(t.SponsorshipRow), table(t.ContractValueRow)
-    reviewers, conflicts = table(t.ReviewerRow), table(t.ReviewerConflictRow)
+    reviewers, conflicts = table(t.AssessorRow), table(t.AssessorConflictRow)
     challenges, dates = table(t.ChallengeRow), table(t.SeasonPhaseDateRow)
 
     def challenge(key: tuple[Any, ...]) -> str | None:

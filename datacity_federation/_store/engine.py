@@ -1,8 +1,10 @@
 """The one engine factory: where the records live and how to open them.
 
-Rule header: nothing here runs at import time. The database is ``--db`` when given, else the
-``DATACITY_DB`` environment variable, else ``./datacity.db``; a plain path is a SQLite file, a
-URL (``postgresql://...``, ``sqlite:///...``) is used as is (PostgreSQL through psycopg 3).
+Rule header: nothing here runs at import time, and nothing here reads the environment: the
+caller names the database (the command line resolves ``--db``, ``$DATACITY_DB`` and the default
+``./datacity.db``, opens the store once and hands the engine to the services). A plain path is
+a SQLite file, a URL (``postgresql://...``, ``sqlite:///...``) is used as is (PostgreSQL through
+psycopg 3); :func:`database_url` is the one place that says so, for the city store and the hub's.
 SQLite connections always enforce foreign keys. :func:`open_store` brings an empty database to
 the current Alembic head (so a new SQLite file is ready on first use) and refuses a database at
 another revision, naming ``datacity db upgrade``.
@@ -10,7 +12,6 @@ another revision, naming ``datacity db upgrade``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,8 +24,6 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from datacity_federation.errors import StoreError
 
 __all__ = [
-    "DEFAULT_DB",
-    "ENV_VAR",
     "database_label",
     "database_url",
     "make_engine",
@@ -32,13 +31,11 @@ __all__ = [
     "transaction",
 ]
 
-ENV_VAR = "DATACITY_DB"
-DEFAULT_DB = "datacity.db"
 
-
-def database_url(db: str | Path | None = None) -> str:
-    """The SQLAlchemy URL of ``db`` (or ``$DATACITY_DB``, or ``./datacity.db``)."""
-    raw = str(db) if db is not None else os.environ.get(ENV_VAR) or DEFAULT_DB
+def database_url(db: str | Path) -> str:
+    """The SQLAlchemy URL of ``db``: a plain path is a SQLite file; ``postgres://`` and
+    ``postgresql://`` go through psycopg 3; any other URL is used as is."""
+    raw = str(db)
     if "://" not in raw:
         return f"sqlite:///{Path(raw).expanduser()}"
     scheme, rest = raw.split("://", 1)
@@ -64,7 +61,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(db: str | Path | None = None, **kwargs: Any) -> Engine:
+def make_engine(db: str | Path, **kwargs: Any) -> Engine:
     """A new engine for ``db`` (see :func:`database_url`); SQLite gets foreign keys ON."""
     url = database_url(db)
     try:
@@ -86,7 +83,7 @@ def make_engine(db: str | Path | None = None, **kwargs: Any) -> Engine:
     return engine
 
 
-def open_store(db: str | Path | Engine | None = None) -> Engine:
+def open_store(db: str | Path | Engine) -> Engine:
     """An engine on a database at the current schema revision.
 
     An empty database (a new SQLite file) is brought to the head first; one at an older (or
@@ -120,7 +117,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def transaction(db: str | Path | Engine | None = None) -> Iterator[Connection]:
+def transaction(db: str | Path | Engine) -> Iterator[Connection]:
     """One transaction on the records (opened at the head): committed on success, rolled back on
     any error. Database errors become :class:`StoreError` with their first line."""
     engine = open_store(db)

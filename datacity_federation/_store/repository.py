@@ -36,12 +36,12 @@ from datacity_federation.domain.challenge import KPI, Challenge, Criterion, Data
 from datacity_federation.domain.city import City, Contact, Partner
 from datacity_federation.domain.records import (
     Application,
+    Assessor,
     AuditEvent,
     ContractValue,
     KpiMeasurement,
     Person,
     Pilot,
-    Reviewer,
     Sponsorship,
 )
 from datacity_federation.domain.season import PhaseSpan, Season
@@ -55,9 +55,9 @@ __all__ = [
     "add_events",
     "city_ids",
     "get_application",
+    "get_assessor",
     "get_person",
     "get_pilot",
-    "get_reviewer",
     "list_events",
     "load_city",
     "save_application",
@@ -247,8 +247,8 @@ def get_person(conn: Connection, city: str, person_id: str) -> Person | None:
     return person_from(row) if row else None
 
 
-def get_reviewer(conn: Connection, city: str, reviewer_id: str) -> Reviewer | None:
-    reviewers, conflicts = table(t.ReviewerRow), table(t.ReviewerConflictRow)
+def get_assessor(conn: Connection, city: str, reviewer_id: str) -> Assessor | None:
+    reviewers, conflicts = table(t.AssessorRow), table(t.AssessorConflictRow)
     row = (
         conn.execute(
             select(reviewers).where(reviewers.c.city_id == city, reviewers.c.id == reviewer_id)
@@ -263,7 +263,7 @@ def get_reviewer(conn: Connection, city: str, reviewer_id: str) -> Reviewer | No
         .where(conflicts.c.city_id == city, conflicts.c.reviewer_id == reviewer_id)
         .order_by(conflicts.c.partner_id)
     ).scalars()
-    return Reviewer(id=row["id"], city=city, employer=row["employer_id"], conflicts=tuple(partners))
+    return Assessor(id=row["id"], city=city, employer=row["employer_id"], conflicts=tuple(partners))
 
 
 def add_events(conn: Connection, events: list[AuditEvent]) -> None:
@@ -322,21 +322,6 @@ class SeasonRecords:
     applications: tuple[ApplicationFacts, ...]
     pilots: tuple[PilotFacts, ...]
     sponsorships: tuple[Sponsorship, ...]
-
-    def sponsorship_by_partner(self) -> dict[str, Decimal]:
-        """Total sponsorship per partner id."""
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for s in self.sponsorships:
-            totals[s.partner] += s.amount
-        return dict(totals)
-
-    def contract_value_by_partner(self) -> dict[str, Decimal]:
-        """Total contract value per contracting partner id."""
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for p in self.pilots:
-            for c in p.contracts:
-                totals[c.partner] += c.amount
-        return dict(totals)
 
 
 def season_records(conn: Connection, city_id: str, season_id: str) -> SeasonRecords:

@@ -38,6 +38,10 @@ from datacity_federation.domain.vocab import (
 
 __all__ = [
     "ApplicationRow",
+    "AssessmentRow",
+    "AssessmentScoreRow",
+    "AssessorConflictRow",
+    "AssessorRow",
     "AuditEventRow",
     "ChallengeCriterionRow",
     "ChallengeDatasetRow",
@@ -50,10 +54,6 @@ __all__ = [
     "PartnerRow",
     "PersonRow",
     "PilotRow",
-    "ReviewRow",
-    "ReviewScoreRow",
-    "ReviewerConflictRow",
-    "ReviewerRow",
     "SeasonPhaseDateRow",
     "SeasonPhaseRow",
     "SeasonRow",
@@ -283,7 +283,7 @@ class ApplicationRow(SQLModel, table=True):
     submitted_on: date | None = None
 
 
-class ReviewerRow(SQLModel, table=True):
+class AssessorRow(SQLModel, table=True):
     __tablename__ = "reviewers"
     __table_args__ = (
         _fk(["city_id", "id"], "people", ["city_id", "id"], "fk_reviewers_person"),
@@ -295,7 +295,7 @@ class ReviewerRow(SQLModel, table=True):
     employer_id: str | None = Field(default=None, max_length=SLUG)
 
 
-class ReviewerConflictRow(SQLModel, table=True):
+class AssessorConflictRow(SQLModel, table=True):
     __tablename__ = "reviewer_conflicts"
     __table_args__ = (
         _fk(["city_id", "reviewer_id"], "reviewers", ["city_id", "id"], "fk_conflicts_reviewer"),
@@ -307,7 +307,7 @@ class ReviewerConflictRow(SQLModel, table=True):
     partner_id: str = Field(primary_key=True, max_length=SLUG)
 
 
-class ReviewRow(SQLModel, table=True):
+class AssessmentRow(SQLModel, table=True):
     __tablename__ = "reviews"
     __table_args__ = (
         _fk(
@@ -329,7 +329,7 @@ class ReviewRow(SQLModel, table=True):
     comment: str | None = Field(default=None, sa_type=Text)
 
 
-class ReviewScoreRow(SQLModel, table=True):
+class AssessmentScoreRow(SQLModel, table=True):
     __tablename__ = "review_scores"
     __table_args__ = (
         _fk(

@@ -1,9 +1,10 @@
 """The city-side HTTP client of the hub (httpx): push, head, feed, bundle download.
 
 Rule header: pushing is idempotent (the hub answers 200 to a bundle it already has), so network
-faults and 5xx answers are retried with exponential backoff, a 429 after the hub's
-``Retry-After`` (at most :data:`MAX_RETRY_AFTER` seconds); a 409 is returned to the caller with
-the hub's head (the caller rebuilds on it); any other 4xx raises
+faults, 500 and 502-504 answers and 429 are retried as the package's one retry policy says
+(:mod:`datacity_federation._http`, :data:`~datacity_federation._http.HUB_RETRY`: exponential
+backoff, the hub's ``Retry-After`` honoured up to 30 s); a 409 is returned to the caller with the
+hub's head (the caller rebuilds on it); a 429 that cannot wait and any other 4xx raise
 :class:`~datacity_federation.errors.HubRejected` with the hub's code and reason. The transport is
 injectable (``httpx.MockTransport`` in tests).
 """
@@ -16,12 +17,16 @@ from typing import Any
 
 import httpx
 
+from datacity_federation._http import (
+    HUB_RETRY,
+    RETRY_STATUSES,
+    RetryPolicy,
+    make_sync_client,
+    parse_retry_after,
+)
 from datacity_federation.errors import HubRejected
 
-__all__ = ["MAX_RETRY_AFTER", "HubClient", "HubUnreachable", "PushOutcome"]
-
-MAX_RETRY_AFTER = 30.0
-"""Longest wait the client accepts from a 429's ``Retry-After`` before trying again."""
+__all__ = ["HubClient", "HubUnreachable", "PushOutcome"]
 
 
 class HubUnreachable(HubRejected):
@@ -49,8 +54,7 @@ class HubClient:
         *,
         token: str | None = None,
         transport: httpx.BaseTransport | None = None,
-        retries: int = 5,
-        backoff: float = 0.2,
+        retry: RetryPolicy = HUB_RETRY,
         timeout: float = 30.0,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
@@ -58,9 +62,8 @@ class HubClient:
                 400, "bad_url", f"hub URL must start with http:// or https://: {base_url!r}"
             )
         self._token = token
-        self._retries = retries
-        self._backoff = backoff
-        self._http = httpx.Client(
+        self._retry = retry
+        self._http = make_sync_client(
             base_url=base_url.rstrip("/"), transport=transport, timeout=timeout
         )
 
@@ -74,29 +77,25 @@ class HubClient:
         self.close()
 
     def _send(self, method: str, url: str, **kw: Any) -> httpx.Response:
-        last = ""
-        wait: float | None = None
-        for attempt in range(self._retries + 1):
-            if attempt:
-                time.sleep(
-                    wait if wait is not None else min(self._backoff * 2 ** (attempt - 1), 5.0)
-                )
-            wait = None
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 response = self._http.request(method, url, **kw)
             except httpx.TransportError as exc:
                 last = f"{type(exc).__name__}: {exc}"
-                continue
-            if response.status_code >= 500:
+                delay = self._retry.wait(attempt)
+            else:
+                if response.status_code not in RETRY_STATUSES:
+                    return response
                 last = f"HTTP {response.status_code}"
-                continue
-            if response.status_code == 429 and attempt < self._retries:
-                wait = _retry_after(response)
-                continue
-            return response
-        raise HubUnreachable(
-            f"{self._http.base_url}{url}: {last} (after {self._retries + 1} tries)"
-        )
+                after = parse_retry_after(response.headers.get("retry-after"))
+                delay = self._retry.wait(attempt, after)
+                if delay is None and response.status_code == 429:
+                    return response  # the caller raises the hub's own 429 answer
+            if delay is None:
+                raise HubUnreachable(f"{self._http.base_url}{url}: {last} (after {attempt} tries)")
+            time.sleep(delay)
 
     @staticmethod
     def _error(response: httpx.Response) -> HubRejected:
@@ -155,12 +154,6 @@ class HubClient:
         if r.status_code != 200:
             raise self._error(r)
         return r.content
-
-
-def _retry_after(r: httpx.Response) -> float:
-    text = r.headers.get("retry-after", "1")
-    seconds = float(text) if text.isascii() and text.isdigit() else 1.0
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 def _is_json(r: httpx.Response) -> bool:

@@ -37,17 +37,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, func, select
 
+from datacity_federation._sync import hub_store as t
 from datacity_federation._sync.hub_ingest import hash_token, ingest, init_hub
-from datacity_federation._sync.hub_store import (
-    HubAudit,
-    HubBundle,
-    HubCell,
-    HubCity,
-    HubFeed,
-    HubKey,
-    HubMeta,
-    HubSeason,
-)
 from datacity_federation._sync.keys import fingerprint, public_key_from_hex
 from datacity_federation.errors import DatacityError, HubRejected, ReleaseError
 
@@ -110,11 +101,11 @@ def export_hub(engine: Engine, out_dir: Path, *, token_hashes: bool = False) -> 
     """
     try:
         with Session(engine) as s:
-            meta = s.get(HubMeta, "network")
-            feed = list(s.exec(select(HubFeed).order_by(HubFeed.cursor)))  # type: ignore[arg-type]
-            cities = list(s.exec(select(HubCity).order_by(HubCity.city)))
-            keys = list(s.exec(select(HubKey).order_by(HubKey.city, HubKey.added_at)))  # type: ignore[arg-type]
-            audit = list(s.exec(select(HubAudit).order_by(HubAudit.id)))  # type: ignore[arg-type]
+            meta = s.get(t.HubMeta, "network")
+            feed = list(s.exec(select(t.HubFeed).order_by(t.HubFeed.cursor)))  # type: ignore[arg-type]
+            cities = list(s.exec(select(t.HubCity).order_by(t.HubCity.city)))
+            keys = list(s.exec(select(t.HubKey).order_by(t.HubKey.city, t.HubKey.added_at)))  # type: ignore[arg-type]
+            audit = list(s.exec(select(t.HubAudit).order_by(t.HubAudit.id)))  # type: ignore[arg-type]
     except SQLAlchemyError as exc:
         raise DatacityError(
             f"cannot read a hub in this database ({type(exc).__name__}): nothing to export"
@@ -156,7 +147,7 @@ def export_hub(engine: Engine, out_dir: Path, *, token_hashes: bool = False) -> 
     written = 0
     with Session(engine) as s:
         for item in feed:
-            row = s.get(HubBundle, item.bundle_id)
+            row = s.get(t.HubBundle, item.bundle_id)
             if row is None:  # pragma: no cover - the feed and the bundle commit together
                 raise DatacityError(f"feed entry {item.cursor} names a missing bundle")
             rel = f"bundles/{row.city}/{row.seq:06d}-{row.bundle_id}.zip"
@@ -264,7 +255,7 @@ def replay_tokens(engine: Engine, cities: list[str]) -> dict[str, str]:
     with Session(engine) as s:
         for city, token in tokens.items():
             s.execute(
-                update(HubCity).where(HubCity.city == city).values(token_hash=hash_token(token))  # type: ignore[arg-type]
+                update(t.HubCity).where(t.HubCity.city == city).values(token_hash=hash_token(token))  # type: ignore[arg-type]
             )
         s.commit()
     return tokens
@@ -272,7 +263,7 @@ def replay_tokens(engine: Engine, cities: list[str]) -> dict[str, str]:
 
 def _is_empty(engine: Engine) -> bool:
     with Session(engine) as s:
-        return not (s.exec(select(HubCity)).first() or s.exec(select(HubBundle)).first())
+        return not (s.exec(select(t.HubCity)).first() or s.exec(select(t.HubBundle)).first())
 
 
 def rebuild_hub(engine: Engine, folder: Path) -> RebuildReport:
@@ -308,8 +299,8 @@ def rebuild_hub(engine: Engine, folder: Path) -> RebuildReport:
         report.bundles += 1
     _restore(engine, export, report)
     with Session(engine) as s:
-        report.cells = int(s.exec(select(func.count()).select_from(HubCell)).one())
-        feed = s.exec(select(HubFeed).order_by(HubFeed.cursor))  # type: ignore[arg-type]
+        report.cells = int(s.exec(select(func.count()).select_from(t.HubCell)).one())
+        feed = s.exec(select(t.HubFeed).order_by(t.HubFeed.cursor))  # type: ignore[arg-type]
         rebuilt = [(f.cursor, f.bundle_id) for f in feed]
     if rebuilt != [(int(e["cursor"]), e["bundle_id"]) for e in export.feed]:
         raise DatacityError("the rebuilt feed differs from the exported one (cursors or order)")
@@ -322,7 +313,7 @@ def _register(engine: Engine, registry: list[dict[str, Any]]) -> None:
     with Session(engine) as s:
         for c in registry:
             s.add(
-                HubCity(
+                t.HubCity(
                     city=c["city"],
                     token_hash="replay-" + secrets.token_hex(16),
                     created_at=_time(c["created_at"]),
@@ -341,7 +332,7 @@ def _register(engine: Engine, registry: list[dict[str, Any]]) -> None:
                         "fingerprint of the key it lists"
                     )
                 s.add(
-                    HubKey(
+                    t.HubKey(
                         fingerprint=k["fingerprint"],
                         city=c["city"],
                         public_key=k["public_key"],
@@ -356,8 +347,8 @@ def _restore(engine: Engine, export: Export, report: RebuildReport) -> None:
     """Put back the recorded times, key states, credential audit and token hashes (or new
     tokens)."""
     times: Mapping[str, dict[str, Any]] = {e["bundle_id"]: e for e in export.feed}
-    bundle_t = HubBundle.__table__  # type: ignore[attr-defined]
-    feed_t = HubFeed.__table__  # type: ignore[attr-defined]
+    bundle_t = t.HubBundle.__table__  # type: ignore[attr-defined]
+    feed_t = t.HubFeed.__table__  # type: ignore[attr-defined]
     with Session(engine) as s:
         if export.feed:  # one statement per table, run for every entry (executemany)
             s.execute(
@@ -372,14 +363,14 @@ def _restore(engine: Engine, export: Export, report: RebuildReport) -> None:
                 .values(at=bindparam("b_at")),
                 [{"b_cursor": int(e["cursor"]), "b_at": _time(e["at"])} for e in export.feed],
             )
-        for season in s.exec(select(HubSeason)):
+        for season in s.exec(select(t.HubSeason)):
             season.updated_at = _time(times[season.bundle_id]["received_at"])
             s.add(season)
         for c in export.registry:
             for k in c["keys"]:
                 s.execute(
-                    update(HubKey)
-                    .where(HubKey.fingerprint == k["fingerprint"])
+                    update(t.HubKey)
+                    .where(t.HubKey.fingerprint == k["fingerprint"])
                     .values(active=bool(k["active"]), revoked_at=_maybe_time(k["revoked_at"]))
                 )
             if export.token_hashes and c.get("token_hash"):
@@ -389,12 +380,12 @@ def _restore(engine: Engine, export: Export, report: RebuildReport) -> None:
                 report.new_tokens[c["city"]] = token
                 token_hash = hash_token(token)
             s.execute(
-                update(HubCity).where(HubCity.city == c["city"]).values(token_hash=token_hash)
+                update(t.HubCity).where(t.HubCity.city == c["city"]).values(token_hash=token_hash)
             )
         audit = sorted((a["id"], c["city"], a) for c in export.registry for a in c.get("audit", []))
         for audit_id, city, a in audit:
             s.add(
-                HubAudit(
+                t.HubAudit(
                     id=audit_id,
                     at=_time(a["at"]),
                     city=city,

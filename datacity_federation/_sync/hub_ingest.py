@@ -60,7 +60,6 @@ __all__ = [
     "HubConflict",
     "add_city",
     "hash_token",
-    "hub_network",
     "ingest",
     "init_hub",
     "revoke_key",
@@ -123,10 +122,6 @@ def init_hub(engine: Engine, network: str | None) -> str:
         if network is not None and row.value != network:
             raise DatacityError(f"this hub serves network {row.value!r}, not {network!r}")
         return row.value
-
-
-def hub_network(engine: Engine) -> str:
-    return init_hub(engine, None)
 
 
 def add_city(engine: Engine, *, city: str, public_key: Ed25519PublicKey) -> str:

@@ -170,12 +170,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def hub_engine(url: str, *, create: bool = True) -> Engine:
     """An engine on the hub database at ``url`` (SQLite file or PostgreSQL), tables created.
 
-    A bare path is taken as a SQLite file. PostgreSQL URLs use psycopg 3.
+    A bare path is taken as a SQLite file. PostgreSQL URLs use psycopg 3 (one normaliser for
+    the city store and the hub: :func:`~datacity_federation._store.engine.database_url`).
     """
-    if "://" not in url:
-        url = f"sqlite:///{url}"
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    from datacity_federation._store.engine import database_url
+
+    url = database_url(url)
     try:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -13,6 +13,8 @@ from datacity_federation.domain.federation import (
 )
 from datacity_federation.domain.records import (
     Application,
+    Assessment,
+    Assessor,
     AuditEvent,
     AuditKind,
     ContractValue,
@@ -20,8 +22,6 @@ from datacity_federation.domain.records import (
     Person,
     Pilot,
     Recommendation,
-    Review,
-    Reviewer,
     Sponsorship,
 )
 from datacity_federation.domain.season import (
@@ -44,6 +44,8 @@ from datacity_federation.domain.vocab import (
 __all__ = [
     "Application",
     "ApplicationStatus",
+    "Assessment",
+    "Assessor",
     "AuditEvent",
     "AuditKind",
     "Challenge",
@@ -73,8 +75,6 @@ __all__ = [
     "PortalKind",
     "RateLimit",
     "Recommendation",
-    "Review",
-    "Reviewer",
     "Season",
     "Sponsorship",
     "Theme",

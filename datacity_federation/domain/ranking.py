@@ -3,7 +3,7 @@
 Rule header: a review's weighted score is ``sum(weight_c * score_c / max_c)`` over the
 challenge's rubric (weights normalised to 1), so it lies in [0, 1]. Reviewers are lenient or
 severe, so each reviewer's weighted scores are turned into z-scores over that reviewer's own
-reviews of the challenge (a reviewer with one review, or with all-equal scores, contributes 0).
+reviews of the challenge (a reviewer with one assessment, or with all-equal scores, contributes 0).
 An application's normalised score is the mean of its reviewers' z-scores; applications are
 ranked by it, highest first, then by their mean weighted score. Equal normalised scores (to nine
 decimals) share a rank and are reported as a tie. Pure: no I/O.
@@ -18,20 +18,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from datacity_federation.domain.challenge import Challenge
-from datacity_federation.domain.records import Review
+from datacity_federation.domain.records import Assessment
 from datacity_federation.errors import DomainError
 
-__all__ = ["RankedApplication", "Ranking", "rank_reviews", "review_problems", "weighted_score"]
+__all__ = [
+    "RankedApplication",
+    "Ranking",
+    "assessment_problems",
+    "rank_assessments",
+    "weighted_score",
+]
 
 
-def review_problems(review: Review, challenge: Challenge) -> list[tuple[str, str]]:
-    """``(field, message)`` for every way ``review`` does not fit the challenge's rubric."""
+def assessment_problems(assessment: Assessment, challenge: Challenge) -> list[tuple[str, str]]:
+    """``(field, message)`` for every way ``assessment`` does not fit the challenge's rubric."""
     found: list[tuple[str, str]] = []
     rubric = {c.code: c for c in challenge.rubric}
-    missing = [code for code in rubric if code not in review.scores]
+    missing = [code for code in rubric if code not in assessment.scores]
     if missing:
         found.append(("scores", "missing score(s) for " + ", ".join(missing)))
-    for code, score in review.scores.items():
+    for code, score in assessment.scores.items():
         criterion = rubric.get(code)
         if criterion is None:
             known = ", ".join(rubric)
@@ -43,14 +49,14 @@ def review_problems(review: Review, challenge: Challenge) -> list[tuple[str, str
     return found
 
 
-def weighted_score(review: Review, challenge: Challenge) -> float:
+def weighted_score(assessment: Assessment, challenge: Challenge) -> float:
     """The review's weighted score in [0, 1]."""
     weights = challenge.weights()
     total = Decimal(0)
     for criterion in challenge.rubric:
-        score = review.scores.get(criterion.code)
+        score = assessment.scores.get(criterion.code)
         if score is None:
-            raise DomainError(f"review of {review.application}: no score for {criterion.code}")
+            raise DomainError(f"review of {assessment.application}: no score for {criterion.code}")
         total += weights[criterion.code] * Decimal(score) / Decimal(criterion.max_score)
     return float(total)
 
@@ -89,11 +95,13 @@ def _zscores(scores: Mapping[str, float]) -> dict[str, float]:
     return {k: (v - mean) / std for k, v in scores.items()}
 
 
-def rank_reviews(challenge: Challenge, reviews: Iterable[Review]) -> Ranking:
+def rank_assessments(challenge: Challenge, assessments: Iterable[Assessment]) -> Ranking:
     """Rank the reviewed applications of ``challenge`` (see the module's rule header)."""
     by_reviewer: dict[str, dict[str, float]] = defaultdict(dict)
-    for review in reviews:
-        by_reviewer[review.reviewer][review.application] = weighted_score(review, challenge)
+    for assessment in assessments:
+        by_reviewer[assessment.reviewer][assessment.application] = weighted_score(
+            assessment, challenge
+        )
     z_of: dict[str, list[float]] = defaultdict(list)
     raw_of: dict[str, list[float]] = defaultdict(list)
     for scores in by_reviewer.values():

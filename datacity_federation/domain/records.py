@@ -22,20 +22,20 @@ from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PilotSt
 
 __all__ = [
     "AMOUNT_PLACES",
-    "PERSONAL",
-    "RECORD_ID_PATTERN",
     "Amount",
     "Application",
+    "Assessment",
+    "Assessor",
     "AuditEvent",
     "AuditKind",
     "ContractValue",
     "KpiMeasurement",
+    "PERSONAL",
     "Person",
     "Pilot",
+    "RECORD_ID_PATTERN",
     "Recommendation",
     "RecordId",
-    "Review",
-    "Reviewer",
     "Sponsorship",
     "personal_fields",
 ]
@@ -147,7 +147,7 @@ class Application(DomainModel):
     """Day the application was submitted."""
 
 
-class Reviewer(DomainModel):
+class Assessor(DomainModel):
     """A person who scores applications, and the partners they declared a conflict with."""
 
     id: RecordId
@@ -164,7 +164,7 @@ class Reviewer(DomainModel):
         return startup == self.employer or startup in self.conflicts
 
 
-class Review(DomainModel):
+class Assessment(DomainModel):
     """One reviewer's scores of one application, per rubric criterion."""
 
     city: Slug

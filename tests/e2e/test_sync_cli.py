@@ -85,7 +85,7 @@ def test_release_build_prints_the_summary_in_the_city_language(
         ),
         (
             ("release", "build", "paris", "--season", "s1", "--today", "soon"),
-            "--today: expected YYYY-MM-DD, got 'soon'",
+            "--today: not a date 'soon' (use YYYY-MM-DD)",
         ),
         (
             ("release", "build", "atlantis", "--season", "s1"),

@@ -198,7 +198,7 @@ def test_the_release_counts_only_live_data_sets(
     from datacity_federation._config.loader import load_city
     from datacity_federation._store.config_sync import sync_city
     from datacity_federation._store.engine import open_store
-    from datacity_federation._sync.store_facts import season_facts
+    from datacity_federation._store.facts import season_facts
 
     city_path, db = paris(tmp_path, fake.url("ckan")), tmp_path / "city.db"
     city = load_city(city_path)

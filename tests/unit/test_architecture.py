@@ -1,4 +1,13 @@
-"""The direction of dependencies holds: a pure core, edges outside, nothing imports the CLI."""
+"""What the import contracts cannot say: which third-party libraries the pure parts may use,
+that the domain does no I/O, that the use cases and the store read no environment variable, and
+that no module keeps a table of words.
+
+The arrows between the package's own parts (layers, the independence of the edges, the purity
+of the domain, the disclosure rules and the review model) are import-linter contracts in
+pyproject.toml, run by ``make test``; tests/unit/test_import_contracts.py shows they can fail.
+Those contracts forbid libraries by name; here each pure part has an allow-list, so a library
+nobody thought to forbid is caught too.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +23,20 @@ pytestmark = pytest.mark.unit
 PACKAGE = Path(__file__).resolve().parents[2] / "datacity_federation"
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
-# Layer -> the package layers and third-party libraries it may import.
-PURE_LAYERS = {
-    "domain": ({"errors", "domain"}, {"pydantic", "typing_extensions"}),
+# Pure (or catalogue-only) part -> its modules and the third-party libraries it may import.
+ALLOWED_LIBRARIES = {
+    "domain": (sorted((PACKAGE / "domain").rglob("*.py")), {"pydantic", "typing_extensions"}),
     # the interval audit solves its model with HiGHS (SciPy, NumPy): computation, no I/O
     "_privacy": (
-        {"errors", "domain", "_privacy"},
+        sorted((PACKAGE / "_privacy").rglob("*.py")),
         {"pydantic", "typing_extensions", "numpy", "scipy"},
     ),
+    "review model": (
+        [PACKAGE / "_review" / n for n in ("model.py", "build.py", "figures.py", "trends.py")],
+        {"pydantic"},
+    ),
+    "_i18n": (sorted((PACKAGE / "_i18n").rglob("*.py")), {"babel"}),
 }
-CORE_EDGES = {"_store", "_portals", "_sync", "_review", "_cli", "_services"}
-# The review's model is pure too; its rendering and sources beside it are edges.
-PURE_REVIEW = ("model.py", "build.py", "figures.py", "trends.py")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -39,31 +50,18 @@ def imports_of(path: Path) -> set[str]:
     return found
 
 
-def layer_of(module: str) -> str | None:
-    parts = module.split(".")
-    if parts[0] != "datacity_federation":
-        return None
-    return parts[1] if len(parts) > 1 else ""
-
-
-def modules(layer: str) -> list[Path]:
-    folder = PACKAGE / layer
-    return sorted(folder.rglob("*.py")) if folder.is_dir() else []
-
-
-@pytest.mark.parametrize("layer", sorted(PURE_LAYERS))
-def test_pure_layer_imports_only_the_core_and_pydantic(layer: str) -> None:
-    allowed_layers, allowed_libs = PURE_LAYERS[layer]
-    wrong = []
-    for path in modules(layer):
-        for name in imports_of(path):
-            top = name.split(".")[0]
-            inner = layer_of(name)
-            if inner is not None:
-                if inner.split(".")[0] not in allowed_layers:
-                    wrong.append(f"{path.name}: {name}")
-            elif top not in STDLIB and top not in allowed_libs:
-                wrong.append(f"{path.name}: {name}")
+@pytest.mark.parametrize("part", sorted(ALLOWED_LIBRARIES))
+def test_pure_part_imports_only_its_allowed_libraries(part: str) -> None:
+    paths, allowed = ALLOWED_LIBRARIES[part]
+    assert paths
+    wrong = [
+        f"{path.name}: {name}"
+        for path in paths
+        for name in sorted(imports_of(path))
+        if (top := name.split(".")[0]) != "datacity_federation"
+        and top not in STDLIB
+        and top not in allowed
+    ]
     assert wrong == []
 
 
@@ -71,70 +69,22 @@ def test_domain_does_no_io() -> None:
     banned = {"open(", "Path(", ".read_text(", ".write_text(", "date.today(", "datetime.now("}
     wrong = [
         f"{path.name}: {word}"
-        for path in modules("domain")
+        for path in sorted((PACKAGE / "domain").rglob("*.py"))
         for word in banned
         if word in path.read_text(encoding="utf-8")
     ]
     assert wrong == []
 
 
-def test_nothing_imports_the_cli() -> None:
+@pytest.mark.parametrize("part", ["_services", "_store"])
+def test_use_cases_and_store_do_not_read_the_environment(part: str) -> None:
+    """The command line reads ``--db`` / ``$DATACITY_DB`` (and the other variables) and hands
+    the use cases what they need: a library call never depends on the caller's environment."""
     wrong = [
-        str(path.relative_to(PACKAGE))
-        for path in PACKAGE.rglob("*.py")
-        # The CLI itself, ``python -m`` and the test helper that runs it are its only callers.
-        if path.parent.name not in {"_cli", "testing"}
-        and path.name != "__main__.py"
-        and any((layer_of(n) or "").startswith("_cli") for n in imports_of(path))
-    ]
-    assert wrong == []
-
-
-def test_config_does_not_reach_into_the_edges() -> None:
-    wrong = [
-        f"{path.name}: {name}"
-        for path in modules("_config")
-        for name in imports_of(path)
-        if (layer_of(name) or "").split(".")[0] in CORE_EDGES
-    ]
-    assert wrong == []
-
-
-def test_review_model_is_pure() -> None:
-    pure = (
-        "errors",
-        "domain",
-        "_privacy",
-        "_review.model",
-        "_review.build",
-        "_review.figures",
-        "_review.trends",
-    )
-
-    def allowed(imported: str) -> bool:
-        if imported.startswith("datacity_federation."):
-            return imported.removeprefix("datacity_federation.").startswith(pure)
-        return imported.split(".")[0] in STDLIB | {"pydantic"}
-
-    wrong = [
-        f"{name}: {imported}"
-        for name in PURE_REVIEW
-        for imported in imports_of(PACKAGE / "_review" / name)
-        if not allowed(imported)
-    ]
-    assert wrong == []
-
-
-def test_i18n_reads_only_catalogues() -> None:
-    """The translation layer imports the errors, itself and Babel: no store, network or CLI."""
-    wrong = [
-        f"{path.name}: {name}"
-        for path in modules("_i18n")
-        for name in imports_of(path)
-        if (
-            (layer := layer_of(name)) is not None and layer.split(".")[0] not in {"errors", "_i18n"}
-        )
-        or (layer is None and name.split(".")[0] not in STDLIB | {"babel"})
+        f"{path.name}: {word}"
+        for path in sorted((PACKAGE / part).rglob("*.py"))
+        for word in ("os.environ", "getenv(")
+        if word in path.read_text(encoding="utf-8")
     ]
     assert wrong == []
 

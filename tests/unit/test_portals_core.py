@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from datacity_federation._portals.http import Throttle, parse_retry_after
+from datacity_federation._http import parse_retry_after
+from datacity_federation._portals.http import Throttle
 from datacity_federation._portals.record import (
     DatasetRecord,
     Distribution,

@@ -15,8 +15,8 @@ from datacity_federation._store.mapping import amount_from_e4, amount_to_e4
 from datacity_federation.domain import base
 from datacity_federation.domain.records import (
     Application,
+    Assessment,
     Person,
-    Review,
     Sponsorship,
     personal_fields,
 )
@@ -51,7 +51,7 @@ def test_money_round_trips_through_the_store_integer(amount: Decimal) -> None:
 def test_personal_fields_are_marked_in_the_schema() -> None:
     assert personal_fields(Application) == ("proposal",)
     assert personal_fields(Person) == ("name", "email")
-    assert personal_fields(Review) == ("comment",)
+    assert personal_fields(Assessment) == ("comment",)
     schema = Application.model_json_schema()
     assert schema["properties"]["proposal"]["x-personal-data"] is True
 

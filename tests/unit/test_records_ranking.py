@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from datacity_federation.domain.challenge import Challenge, Criterion
-from datacity_federation.domain.ranking import rank_reviews, review_problems, weighted_score
-from datacity_federation.domain.records import Recommendation, Review, Reviewer
+from datacity_federation.domain.ranking import assessment_problems, rank_assessments, weighted_score
+from datacity_federation.domain.records import Assessment, Assessor, Recommendation
 
 pytestmark = pytest.mark.unit
 
@@ -21,8 +21,8 @@ CHALLENGE = Challenge(
 )  # fmt: skip
 
 
-def review(app: str, reviewer: str, impact: int, data: int) -> Review:
-    return Review(
+def review(app: str, reviewer: str, impact: int, data: int) -> Assessment:
+    return Assessment(
         city="paris", application=app, reviewer=reviewer, scores={"impact": impact, "data": data},
         recommendation=Recommendation.SHORTLIST, reviewed_on=date(2016, 1, 10),
     )  # fmt: skip
@@ -38,7 +38,7 @@ def test_severe_reviewer_does_not_sink_their_applications() -> None:
         review("A", "lenient", 5, 10), review("B", "lenient", 4, 8),
         review("C", "severe", 2, 4), review("D", "severe", 1, 2),
     ]  # fmt: skip
-    ranking = rank_reviews(CHALLENGE, reviews)
+    ranking = rank_assessments(CHALLENGE, reviews)
     assert [(line.application, line.rank) for line in ranking.lines] == [
         ("A", 1), ("C", 1), ("B", 3), ("D", 3),
     ]  # fmt: skip
@@ -46,7 +46,7 @@ def test_severe_reviewer_does_not_sink_their_applications() -> None:
 
 
 def test_single_review_contributes_zero_and_ties_reported() -> None:
-    ranking = rank_reviews(CHALLENGE, [review("A", "r1", 5, 10), review("B", "r2", 1, 1)])
+    ranking = rank_assessments(CHALLENGE, [review("A", "r1", 5, 10), review("B", "r2", 1, 1)])
     assert [line.normalised for line in ranking.lines] == [0.0, 0.0]
     assert [line.application for line in ranking.lines] == ["A", "B"]
     assert ranking.ties == (("A", "B"),)
@@ -54,11 +54,11 @@ def test_single_review_contributes_zero_and_ties_reported() -> None:
 
 
 def test_review_problems_name_missing_unknown_and_too_high() -> None:
-    bad = Review(
+    bad = Assessment(
         city="paris", application="A", reviewer="r", scores={"impact": 9, "style": 1},
         recommendation=Recommendation.REJECT, reviewed_on=date(2016, 1, 10),
     )  # fmt: skip
-    assert review_problems(bad, CHALLENGE) == [
+    assert assessment_problems(bad, CHALLENGE) == [
         ("scores", "missing score(s) for data"),
         ("score_impact", "9 is above the maximum 5"),
         ("score_style", "'style' is not a criterion of waste (impact, data)"),
@@ -66,7 +66,7 @@ def test_review_problems_name_missing_unknown_and_too_high() -> None:
 
 
 def test_reviewer_conflicted_with_declared_startup_and_employer() -> None:
-    reviewer = Reviewer(id="r", city="paris", employer="suez", conflicts=("craft-ai",))
+    reviewer = Assessor(id="r", city="paris", employer="suez", conflicts=("craft-ai",))
     assert (reviewer.conflicted_with("craft-ai"), reviewer.conflicted_with("suez")) == (True, True)
     assert reviewer.conflicted_with("qucit") is False
 
@@ -84,7 +84,7 @@ def test_reviewer_conflicted_with_declared_startup_and_employer() -> None:
 def test_ranking_ranks_every_reviewed_application_once(
     rows: list[tuple[str, str, int, int]],
 ) -> None:
-    ranking = rank_reviews(CHALLENGE, [review(*row) for row in rows])
+    ranking = rank_assessments(CHALLENGE, [review(*row) for row in rows])
     apps = [line.application for line in ranking.lines]
     assert sorted(apps) == sorted({row[0] for row in rows})
     scores = [line.normalised for line in ranking.lines]

@@ -1,25 +1,32 @@
-"""Where the records live: --db, DATACITY_DB, ./datacity.db; URLs as given."""
+"""Where the records live: --db, DATACITY_DB, ./datacity.db (resolved by the command line only);
+a path is a SQLite file, URLs as given."""
 
 from __future__ import annotations
 
 import pytest
 
+from datacity_federation._cli.options import city_db
 from datacity_federation._store.engine import database_url
 
 pytestmark = pytest.mark.unit
 
 
-def test_database_url_default_is_local_file(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_city_db_default_is_local_file(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATACITY_DB", raising=False)
-    assert database_url() == "sqlite:///datacity.db"
+    assert database_url(city_db(None)) == "sqlite:///datacity.db"
 
 
-def test_database_url_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_city_db_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATACITY_DB", "/data/city.db")
-    assert database_url() == "sqlite:////data/city.db"
+    assert database_url(city_db(None)) == "sqlite:////data/city.db"
 
 
-def test_database_url_explicit_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_city_db_explicit_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATACITY_DB", "/data/city.db")
+    assert database_url(city_db("other.db")) == "sqlite:///other.db"
+
+
+def test_database_url_ignores_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATACITY_DB", "/data/city.db")
     assert database_url("other.db") == "sqlite:///other.db"
 

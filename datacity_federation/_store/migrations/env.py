@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-import datacity_federation._portals.tables
-import datacity_federation._store.tables
-import datacity_federation._sync.outbox  # noqa: F401
+# Every city-side table is declared in this package: importing its modules fills ``metadata``.
+import datacity_federation._store.outbox
+import datacity_federation._store.portal_tables  # noqa: F401
 from datacity_federation._store.tables import metadata
 
 connection = context.config.attributes.get("connection")

@@ -10,7 +10,8 @@ import pytest
 from records_helpers import CITIES, counts
 from sqlalchemy import Engine
 
-from datacity_federation._services import outcomes, records, records_io, records_views, reviews
+from datacity_federation._services import assessments, outcomes, records, records_io, records_views
+from datacity_federation._store.engine import open_store
 from datacity_federation.domain.lifecycle import pilot_state, replay
 from datacity_federation.domain.records import AuditKind, Recommendation
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PilotStatus
@@ -205,7 +206,7 @@ def test_sponsorship_replaced_and_negative_refused(season_1: Engine) -> None:
 def test_review_by_conflicted_reviewer_refused(season_1: Engine) -> None:
     before = counts(season_1)
     with pytest.raises(DomainError, match="declared a conflict with start-up 'craft-ai'"):
-        reviews.record_review(
+        assessments.record_assessment(
             db=season_1, city="paris", application="APP-001", reviewer="R-suez-1",
             scores={"impact": 3, "feasibility": 3, "data_use": 3}, recommendation=Recommendation.SELECT,
             reviewed_on=CALL, by="d",
@@ -214,7 +215,7 @@ def test_review_by_conflicted_reviewer_refused(season_1: Engine) -> None:
 
 
 def test_rank_challenge_reports_order(season_1: Engine) -> None:
-    ranking = reviews.rank_challenge(db=season_1, city="paris", challenge="waste-collection")
+    ranking = assessments.rank_challenge(db=season_1, city="paris", challenge="waste-collection")
     assert [line.application for line in ranking.lines] == ["APP-001", "APP-002"]
 
 
@@ -260,7 +261,7 @@ def test_erase_unknown_person_refused(season_1: Engine) -> None:
 def test_export_import_round_trip_exact(season_1: Engine, tmp_path: Path) -> None:
     first = tmp_path / "paris.json"
     records_io.export_city(db=season_1, city="paris", out=first)
-    target = tmp_path / "restored.db"
+    target = open_store(tmp_path / "restored.db")
     records_io.import_city(db=target, path=first)
     second = tmp_path / "again.json"
     records_io.export_city(db=target, city="paris", out=second)
@@ -289,7 +290,10 @@ def test_season_records_read_model(season_1: Engine) -> None:
     assert [(p.id, p.outcome, len(p.measurements)) for p in view.pilots] == [
         ("PIL-001", Outcome.JOINT_OFFER, 2), ("PIL-002", None, 1),
     ]  # fmt: skip
-    assert view.sponsorship_by_partner() == {"cisco": Decimal("120000"), "suez": Decimal("150000")}
+    assert sorted((s.partner, s.amount) for s in view.sponsorships) == [
+        ("cisco", Decimal("120000")),
+        ("suez", Decimal("150000")),
+    ]
     assert [s.phase.value for s in view.phases] == [
         "partnering",
         "call",

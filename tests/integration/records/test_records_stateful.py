@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from records_helpers import CITIES
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from datacity_federation._services import records
 from datacity_federation._store import tables as t
+from datacity_federation._store.engine import open_store
 from datacity_federation._store.mapping import table
 from datacity_federation.domain.lifecycle import APPLICATION_FLOW, PILOT_FLOW, replay
 from datacity_federation.domain.records import AuditKind
@@ -42,12 +43,14 @@ def template_db() -> Path:
     """A store with the seed cities synced and two start-ups, built once per session."""
     if "db" not in _template:
         path = Path(tempfile.mkdtemp(prefix="datacity-stateful-")) / "template.db"
-        records.sync_config(db=path, cities_dir=CITIES, by="setup")
+        engine = open_store(path)
+        records.sync_config(db=engine, cities_dir=CITIES, by="setup")
+        engine.dispose()
         _template["db"] = path
     return _template["db"]
 
 
-def snapshot(db: Path) -> dict[str, list[Any]]:
+def snapshot(db: Engine) -> dict[str, list[Any]]:
     from datacity_federation._store.engine import transaction
 
     out: dict[str, list[Any]] = {}
@@ -64,8 +67,9 @@ class Lifecycles(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="datacity-machine-"))
-        self.db = self.dir / "records.db"
-        shutil.copyfile(template_db(), self.db)
+        path = self.dir / "records.db"
+        shutil.copyfile(template_db(), path)
+        self.db = open_store(path)
         self.apps: dict[str, ApplicationStatus] = {}
         self.pilots: dict[str, tuple[PilotStatus, Outcome | None]] = {}
         records.register_startup(
@@ -73,6 +77,7 @@ class Lifecycles(RuleBasedStateMachine):
         )
 
     def teardown(self) -> None:
+        self.db.dispose()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def attempt(self, action: Any) -> Any:

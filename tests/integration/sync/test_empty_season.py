@@ -24,7 +24,7 @@ def test_empty_seasons_refused_everywhere_until_allowed(tmp_path: Path) -> None:
     from sqlalchemy import func, select
 
     from datacity_federation._store.engine import open_store
-    from datacity_federation._sync.outbox import OutboxRow
+    from datacity_federation._store.outbox import OutboxRow
 
     paris = load_federation(ROOT / "cities").city("paris")
     assert paris is not None

@@ -12,12 +12,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, create_engine, select
 from sync_helpers import PARIS_KEY, snapshot
 
+from datacity_federation._http import RetryPolicy
 from datacity_federation._services.sync import push_outbox
+from datacity_federation._store.outbox import OutboxRow
 from datacity_federation._sync.client import HubClient
 from datacity_federation._sync.hub_ingest import add_city, init_hub
 from datacity_federation._sync.hub_store import hub_engine
 from datacity_federation._sync.manifest import sha256_hex
-from datacity_federation._sync.outbox import OutboxRow
 from datacity_federation.testing.hub_server import hub_in_thread
 from datacity_federation.testing.releases import sample_bundle, sample_facts
 
@@ -153,7 +154,7 @@ def test_rate_limit_answers_429_with_retry_after_and_changes_nothing(
             r = httpx.post(post, content=bodies[2], headers={"Authorization": "Bearer other"})
             assert r.status_code == 401
             # The client waits as told and then succeeds.
-            with HubClient(base, token=token, retries=3) as client:
+            with HubClient(base, token=token, retry=RetryPolicy(attempts=4)) as client:
                 assert client.push("paris", bodies[2]).status == 201
     finally:
         engine.dispose()

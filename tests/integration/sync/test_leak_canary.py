@@ -18,8 +18,8 @@ from datacity_federation._config.loader import load_federation
 from datacity_federation._privacy.rules import PROFILES
 from datacity_federation._services.sync import build_due
 from datacity_federation._store.engine import open_store
+from datacity_federation._store.outbox import OutboxRow
 from datacity_federation._sync.cells_csv import COLUMNS
-from datacity_federation._sync.outbox import OutboxRow
 from datacity_federation.testing.records_seed import seed_season
 
 pytestmark = pytest.mark.integration

@@ -21,8 +21,8 @@ from datacity_federation._services.linkage import (
 )
 from datacity_federation._services.sync import build_due
 from datacity_federation._store.engine import open_store
+from datacity_federation._store.outbox import OutboxRow
 from datacity_federation._sync.cells_csv import read_cells
-from datacity_federation._sync.outbox import OutboxRow
 from datacity_federation.testing import RunCli
 from datacity_federation.testing.records_seed import seed_season
 

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 
 from datacity_federation._config.loader import load_federation
+from datacity_federation._http import RetryPolicy
 from datacity_federation._privacy.rules import PROFILES
 from datacity_federation._services.sync import build_due, pull_feed, push_outbox
 from datacity_federation._sync.client import HubClient, HubUnreachable
@@ -93,7 +94,7 @@ def _sync(store: Engine, paris: City, url: str, token: str, keys: Path) -> tuple
         key=key,
         today=TODAY,
     )
-    with HubClient(url, token=token, retries=2, backoff=0.01) as client:
+    with HubClient(url, token=token, retry=RetryPolicy(attempts=3, base_delay=0.01)) as client:
         report = push_outbox(engine=store, city="paris", client=client, key=key)
     return len(built), len(report.pushed)
 
@@ -155,7 +156,9 @@ def test_sync_hub_stopped_mid_push_then_restarted_delivers_exactly_once(
 
     try:
         with (
-            StopsTheHub(hub.url, token=token, retries=1, backoff=0.01) as client,
+            StopsTheHub(
+                hub.url, token=token, retry=RetryPolicy(attempts=2, base_delay=0.01)
+            ) as client,
             pytest.raises(HubUnreachable),
         ):
             push_outbox(engine=store, city="paris", client=client, key=key)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datacity_federation._services.records import city_of, upsert_person, when
 from datacity_federation.domain import lifecycle
 from datacity_federation.domain.city import City
-from datacity_federation.domain.ranking import Ranking, rank_reviews, review_problems
-from datacity_federation.domain.records import AuditKind, Recommendation, Review
+from datacity_federation.domain.ranking import Ranking, assessment_problems, rank_assessments
+from datacity_federation.domain.records import Assessment, AuditKind, Recommendation
 from datacity_federation.domain.vocab import ApplicationStatus, Phase
 from datacity_federation.errors import DomainError, StoreError
 
@@ -25,19 +24,19 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 __all__ = [
-    "REVIEWABLE",
-    "check_review",
-    "load_reviews",
+    "ASSESSABLE",
+    "check_assessment",
+    "load_assessments",
     "rank_challenge",
-    "record_review",
-    "register_reviewer",
-    "save_review",
+    "record_assessment",
+    "register_assessor",
+    "save_assessment",
 ]
 
 
-def register_reviewer(
+def register_assessor(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     reviewer: str,
     name: str | None = None,
@@ -53,10 +52,10 @@ def register_reviewer(
     with transaction(db) as conn:
         found = city_of(conn, city)
         moment, _ = when(found, at, None)
-        register_reviewer_on(conn, found, reviewer, name, email, employer, conflicts, moment, by)
+        register_assessor_on(conn, found, reviewer, name, email, employer, conflicts, moment, by)
 
 
-def register_reviewer_on(
+def register_assessor_on(
     conn: Connection,
     city: City,
     reviewer: str,
@@ -71,20 +70,20 @@ def register_reviewer_on(
 
     from datacity_federation._store import tables as t
     from datacity_federation._store.mapping import table
-    from datacity_federation._store.repository import add_events, get_reviewer
+    from datacity_federation._store.repository import add_events, get_assessor
 
     for partner in [employer, *conflicts]:
         if partner is not None and city.partner(partner) is None:
             raise StoreError(f"{city.id}: unknown partner {partner!r}")
-    if get_reviewer(conn, city.id, reviewer) is not None:
+    if get_assessor(conn, city.id, reviewer) is not None:
         raise StoreError(f"{city.id}: reviewer {reviewer!r} already exists")
     upsert_person(conn, city.id, reviewer, name, email)
     conn.execute(
-        insert(table(t.ReviewerRow)).values(city_id=city.id, id=reviewer, employer_id=employer)
+        insert(table(t.AssessorRow)).values(city_id=city.id, id=reviewer, employer_id=employer)
     )
     if conflicts:
         conn.execute(
-            insert(table(t.ReviewerConflictRow)),
+            insert(table(t.AssessorConflictRow)),
             [
                 {"city_id": city.id, "reviewer_id": reviewer, "partner_id": p}
                 for p in sorted(set(conflicts))
@@ -100,7 +99,7 @@ def register_reviewer_on(
     )
 
 
-REVIEWABLE = frozenset(
+ASSESSABLE = frozenset(
     {
         ApplicationStatus.SUBMITTED,
         ApplicationStatus.SHORTLISTED,
@@ -110,19 +109,19 @@ REVIEWABLE = frozenset(
 )
 
 
-def check_review(
-    conn: Connection, city: City, review: Review, *, on: date, override: str | None
+def check_assessment(
+    conn: Connection, city: City, assessment: Assessment, *, on: date, override: str | None
 ) -> tuple[str, list[tuple[str, str]]]:
     """The review's challenge id and every ``(field, message)`` it breaks (conflict, rubric, phase)."""
-    from datacity_federation._store.repository import get_application, get_reviewer, season_of
+    from datacity_federation._store.repository import get_application, get_assessor, season_of
 
-    app = get_application(conn, city.id, review.application)
+    app = get_application(conn, city.id, assessment.application)
     if app is None:
-        return "", [("application", f"no application {review.application!r}")]
-    reviewer = get_reviewer(conn, city.id, review.reviewer)
+        return "", [("application", f"no application {assessment.application!r}")]
+    reviewer = get_assessor(conn, city.id, assessment.reviewer)
     if reviewer is None:
         return app.challenge, [
-            ("reviewer", f"unknown reviewer {review.reviewer!r} (register it first)")
+            ("reviewer", f"unknown reviewer {assessment.reviewer!r} (register it first)")
         ]
     found: list[tuple[str, str]] = []
     if reviewer.conflicted_with(app.startup):
@@ -132,56 +131,56 @@ def check_review(
                 f"reviewer {reviewer.id} declared a conflict with start-up {app.startup!r}",
             )
         )
-    if app.status not in REVIEWABLE:
+    if app.status not in ASSESSABLE:
         found.append(("application", f"application {app.id} is {app.status.value}, not reviewable"))
     season = season_of(city, app.season)
     challenge = next(c for c in season.challenges if c.id == app.challenge)
-    found += review_problems(review, challenge)
+    found += assessment_problems(assessment, challenge)
     if override is None:
         problem = lifecycle.phase_problem(
-            "review", "recorded", frozenset({Phase.CALL}), season, review.reviewed_on
+            "review", "recorded", frozenset({Phase.CALL}), season, assessment.reviewed_on
         )
         if problem:
             found.append(("reviewed_on", problem))
     return app.challenge, found
 
 
-def save_review(conn: Connection, review: Review, challenge: str) -> None:
+def save_assessment(conn: Connection, assessment: Assessment, challenge: str) -> None:
     from sqlalchemy import insert
 
     from datacity_federation._store import tables as t
     from datacity_federation._store.mapping import table
 
     conn.execute(
-        insert(table(t.ReviewRow)).values(
-            city_id=review.city,
-            application_id=review.application,
-            reviewer_id=review.reviewer,
+        insert(table(t.AssessmentRow)).values(
+            city_id=assessment.city,
+            application_id=assessment.application,
+            reviewer_id=assessment.reviewer,
             challenge_id=challenge,
-            recommendation=review.recommendation.value,
-            reviewed_on=review.reviewed_on,
-            comment=review.comment,
+            recommendation=assessment.recommendation.value,
+            reviewed_on=assessment.reviewed_on,
+            comment=assessment.comment,
         )
     )
     conn.execute(
-        insert(table(t.ReviewScoreRow)),
+        insert(table(t.AssessmentScoreRow)),
         [
             {
-                "city_id": review.city,
-                "application_id": review.application,
-                "reviewer_id": review.reviewer,
+                "city_id": assessment.city,
+                "application_id": assessment.application,
+                "reviewer_id": assessment.reviewer,
                 "criterion": code,
                 "challenge_id": challenge,
                 "score": score,
             }
-            for code, score in sorted(review.scores.items())
+            for code, score in sorted(assessment.scores.items())
         ],
     )
 
 
-def record_review(
+def record_assessment(
     *,
-    db: str | Path | Engine | None = None,
+    db: Engine,
     city: str,
     application: str,
     reviewer: str,
@@ -192,7 +191,7 @@ def record_review(
     by: str,
     at: datetime | None = None,
     override: str | None = None,
-) -> Review:
+) -> Assessment:
     """Record a reviewer's rubric scores; a declared conflict of interest is refused."""
     from datacity_federation._store.engine import transaction
     from datacity_federation._store.repository import add_events
@@ -200,7 +199,7 @@ def record_review(
     with transaction(db) as conn:
         found = city_of(conn, city)
         moment, day = when(found, at, reviewed_on)
-        review = Review(
+        assessment = Assessment(
             city=city,
             application=application,
             reviewer=reviewer,
@@ -209,14 +208,14 @@ def record_review(
             reviewed_on=day,
             comment=comment,
         )
-        challenge, problems = check_review(conn, found, review, on=day, override=override)
+        challenge, problems = check_assessment(conn, found, assessment, on=day, override=override)
         if problems:
             raise DomainError(
                 f"review of {application} by {reviewer}: " + "; ".join(m for _, m in problems)
             )
-        if _exists_review(conn, city, application, reviewer):
+        if _exists_assessment(conn, city, application, reviewer):
             raise StoreError(f"{city}: {reviewer} already reviewed {application}")
-        save_review(conn, review, challenge)
+        save_assessment(conn, assessment, challenge)
         event = lifecycle.note(
             AuditKind.REVIEW,
             city=city,
@@ -227,16 +226,16 @@ def record_review(
             why=override or "",
         )
         add_events(conn, [event.model_copy(update={"override": override is not None})])
-    return review
+    return assessment
 
 
-def _exists_review(conn: Connection, city: str, application: str, reviewer: str) -> bool:
+def _exists_assessment(conn: Connection, city: str, application: str, reviewer: str) -> bool:
     from sqlalchemy import select
 
     from datacity_federation._store import tables as t
     from datacity_federation._store.mapping import table
 
-    reviews = table(t.ReviewRow)
+    reviews = table(t.AssessmentRow)
     query = select(reviews.c.city_id).where(
         reviews.c.city_id == city,
         reviews.c.application_id == application,
@@ -245,7 +244,7 @@ def _exists_review(conn: Connection, city: str, application: str, reviewer: str)
     return conn.execute(query).first() is not None
 
 
-def load_reviews(conn: Connection, city: str, challenge: str) -> list[Review]:
+def load_assessments(conn: Connection, city: str, challenge: str) -> list[Assessment]:
     """Every review of the applications of ``challenge``."""
     from collections import defaultdict
 
@@ -254,7 +253,7 @@ def load_reviews(conn: Connection, city: str, challenge: str) -> list[Review]:
     from datacity_federation._store import tables as t
     from datacity_federation._store.mapping import table
 
-    reviews, scores = table(t.ReviewRow), table(t.ReviewScoreRow)
+    reviews, scores = table(t.AssessmentRow), table(t.AssessmentScoreRow)
     by_key: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for r in conn.execute(
         select(scores).where(scores.c.city_id == city, scores.c.challenge_id == challenge)
@@ -262,7 +261,7 @@ def load_reviews(conn: Connection, city: str, challenge: str) -> list[Review]:
         by_key[(r["application_id"], r["reviewer_id"])][r["criterion"]] = r["score"]
     query = select(reviews).where(reviews.c.city_id == city, reviews.c.challenge_id == challenge)
     return [
-        Review(
+        Assessment(
             city=city,
             application=r["application_id"],
             reviewer=r["reviewer_id"],
@@ -277,7 +276,7 @@ def load_reviews(conn: Connection, city: str, challenge: str) -> list[Review]:
     ]
 
 
-def rank_challenge(*, db: str | Path | Engine | None = None, city: str, challenge: str) -> Ranking:
+def rank_challenge(*, db: Engine, city: str, challenge: str) -> Ranking:
     """Rank the reviewed applications of a challenge (per-reviewer z-scores; ties reported)."""
     from datacity_federation._store.engine import transaction
 
@@ -286,4 +285,4 @@ def rank_challenge(*, db: str | Path | Engine | None = None, city: str, challeng
         match = [c for s in found.seasons for c in s.challenges if c.id == challenge]
         if not match:
             raise StoreError(f"{city}: unknown challenge {challenge!r}")
-        return rank_reviews(match[0], load_reviews(conn, city, challenge))
+        return rank_assessments(match[0], load_assessments(conn, city, challenge))

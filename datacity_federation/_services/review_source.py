@@ -151,10 +151,10 @@ def snapshot_from_hub_url(
     client: httpx.Client | None = None,
 ) -> HubSnapshot:
     """Pull the hub's feed, download and verify every current bundle, keep the years to ``year``."""
-    import httpx
+    from datacity_federation._http import make_sync_client
 
     own = client is None
-    http = client or httpx.Client(base_url=url, timeout=30.0)
+    http = client or make_sync_client(base_url=url, timeout=30.0)
     try:
         latest: dict[tuple[str, str], dict[str, Any]] = {}
         for item in _feed(http):

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
-from datacity_federation._portals.tables import PortalDatasetRow
 from datacity_federation._privacy.facts import (
     ApplicationFact,
     ChallengeFact,
@@ -24,6 +23,7 @@ from datacity_federation._privacy.facts import (
     SeasonFacts,
 )
 from datacity_federation._store.phase_dates import load_phase_dates
+from datacity_federation._store.portal_tables import PortalDatasetRow
 from datacity_federation._store.tables import (
     ApplicationRow,
     ChallengeDatasetRow,

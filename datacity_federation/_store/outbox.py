@@ -10,12 +10,21 @@ correction. The table lives in the city store (revision ``r0002_sync``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, LargeBinary, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Engine,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, Session, SQLModel, select
 
-__all__ = ["OutboxRow"]
+__all__ = ["OutboxRow", "add_outbox_rows", "outbox_rows", "set_outbox_state"]
 
 
 class OutboxRow(SQLModel, table=True):
@@ -43,3 +52,42 @@ class OutboxRow(SQLModel, table=True):
     acked_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+
+
+def outbox_rows(engine: Engine, city: str) -> list[OutboxRow]:
+    """Every bundle of ``city`` in the outbox, oldest first."""
+    with Session(engine) as s:
+        return list(
+            s.exec(
+                select(OutboxRow).where(OutboxRow.city_id == city).order_by(OutboxRow.seq)  # type: ignore[arg-type]
+            ).all()
+        )
+
+
+def add_outbox_rows(
+    engine: Engine, rows: Iterable[OutboxRow], *, replacing: Iterable[int] = ()
+) -> None:
+    """In one transaction: drop the bundles of seqs ``replacing`` (of the rows' city) and add
+    ``rows`` (a re-signed chain replaces the pending one as a whole, or not at all)."""
+    new = list(rows)
+    with Session(engine) as s:
+        for seq in replacing:
+            old = s.get(OutboxRow, (new[0].city_id, seq)) if new else None
+            if old is not None:
+                s.delete(old)
+        s.flush()
+        for row in new:
+            s.add(row)
+        s.commit()
+
+
+def set_outbox_state(engine: Engine, city: str, seqs: Iterable[int], state: str) -> None:
+    """Mark the bundles ``seqs`` of ``city`` ``pending`` or ``acked`` (with the time acked)."""
+    with Session(engine) as s:
+        for seq in seqs:
+            row = s.get(OutboxRow, (city, seq))
+            if row is not None and row.state != state:
+                row.state = state
+                row.acked_at = datetime.now(UTC) if state == "acked" else None
+                s.add(row)
+        s.commit()
