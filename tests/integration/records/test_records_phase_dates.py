@@ -134,7 +134,7 @@ def test_sample_files_record_phases_and_release_phase_days(season_1: Engine) -> 
     release of the season carries the days spent beside the days planned."""
     from datacity_federation._config.loader import load_federation
     from datacity_federation._privacy import PROFILES, build_release
-    from datacity_federation._sync.store_facts import season_facts
+    from datacity_federation._store.facts import season_facts
 
     found = dates(season_1)
     assert found[Phase.CALL] == ActualDates(Phase.CALL, None, date(2016, 3, 4), None, PERSON)
