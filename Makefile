@@ -1,13 +1,13 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make demo   create .venv, install, run the main job
-#   make test   install the test extras and services, run ruff, the import contracts
-#               (lint-imports), mypy --strict and pytest
+#   make test   install the test extras, services and the PDF's fonts, run ruff, the import
+#               contracts (lint-imports), mypy --strict and pytest
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint imports typecheck pytest services bench clean venv messages
+.PHONY: demo test lint imports typecheck pytest services fonts bench clean venv messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(STAMP)
 services:
 	@bash scripts/test-services.sh
 
+# The fonts the review's PDF is drawn with (Noto, every shipped script), in the venv.
+fonts: $(STAMP)
+	@bash scripts/review-fonts.sh $(VENV)/share/datacity-fonts
+
 lint: $(STAMP)
 	$(BIN)/ruff check datacity_federation tests bench
 	$(BIN)/ruff format --check datacity_federation tests bench
@@ -34,7 +38,7 @@ imports: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) services
+pytest: $(STAMP) services fonts
 	$(BIN)/python -m pytest
 
 test: lint imports typecheck pytest

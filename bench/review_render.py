@@ -3,7 +3,13 @@
 Floor: the same aggregation (per year, city, metric, theme and dimension: the sum of the
 published values and the count of suppressed cells, for the review year and the year before)
 as ONE SQL query over the hub's SQLite database, measured in the same run. Printed: the best of
-several runs of each, and their ratio (target: build + render <= 3x the floor).
+several runs of each, and their ratios to the floor:
+
+- build + render from cells in memory (target <= 3x);
+- read the hub's database + build + render, what ``datacity review --hub-db`` does (target <= 5x);
+- the hub site's review page over HTTP (in process), uncached (its cache emptied before each
+  request: read + build + render + the site's frame) and cached (a page the feed has not moved
+  since).
 
     python bench/review_render.py
 """
@@ -20,6 +26,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, text
+from sqlalchemy.engine import Engine
 
 from datacity_federation._review import build_review
 from datacity_federation._review.render import render_html
@@ -119,7 +126,8 @@ def main() -> None:
         gc.collect()
         gc.freeze()
         t_floor, t_review = best(floor, build_and_render)
-        (t_db,) = best(from_database, runs=3)
+        (t_db,) = best(from_database, runs=5)
+        t_uncached, t_cached = site_pages(engine)
         engine.dispose()
     rows = len(snapshot.cells)
     print(f"cells: {rows} ({CITIES} cities x {len(YEARS)} years); review year {YEAR}")
@@ -128,8 +136,42 @@ def main() -> None:
         f"build the review from its {len(two_years.cells)} cells + render it (en): {t_review * 1000:8.1f} ms"
     )
     print(f"read the hub database + build + render (en):     {t_db * 1000:8.1f} ms")
+    print(f"hub site review page (en), uncached:             {t_uncached * 1000:8.1f} ms")
+    print(f"hub site review page (en), cached:               {t_cached * 1000:8.1f} ms")
     print(f"ratio build+render / floor: {t_review / t_floor:.2f}x (target <= 3x)")
-    print(f"ratio read+build+render / floor: {t_db / t_floor:.2f}x")
+    print(f"ratio read+build+render / floor: {t_db / t_floor:.2f}x (target <= 5x)")
+    print(f"ratio site page uncached / floor: {t_uncached / t_floor:.2f}x")
+    print(f"ratio site page cached / floor: {t_cached / t_floor:.3f}x")
+
+
+def site_pages(engine: Engine) -> tuple[float, float]:
+    """Best times of the site's review page, uncached then cached, through its ASGI app."""
+    from fastapi.testclient import TestClient
+
+    from datacity_federation._services.hub_site import install_site
+    from datacity_federation._sync.hub import create_app
+
+    app = create_app(engine, network="bench")
+    cache = install_site(app, engine)
+    path = f"/en/review/{YEAR}"
+    with TestClient(app) as client:
+        assert client.get(path).status_code == 200  # warm the templates
+
+        def uncached() -> object:
+            cache.pages.clear()
+            got = client.get(path)
+            assert got.headers["x-datacity-cache"] == "miss"
+            return got
+
+        def cached() -> object:
+            got = client.get(path)
+            assert got.headers["x-datacity-cache"] == "hit"
+            return got
+
+        (t_uncached,) = best(uncached, runs=5)
+        client.get(path)
+        (t_cached,) = best(cached)
+    return t_uncached, t_cached
 
 
 if __name__ == "__main__":

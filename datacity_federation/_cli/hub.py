@@ -1,5 +1,5 @@
 """Commands of the federation hub: ``hub serve``, ``add-city``, ``rotate-key``, ``revoke-key``,
-``rotate-token``, ``revoke-token``, ``audit``, ``feed``."""
+``rotate-token``, ``revoke-token``, ``audit``, ``feed`` (``status``: :mod:`.hub_status`)."""
 
 from __future__ import annotations
 
@@ -73,14 +73,28 @@ def hub_serve(
             help="Seconds a shutdown waits for requests in flight (pushes finish or are refused).",
         ),
     ] = 30,
+    cities_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cities",
+            help="Folder of city files the site reads members, names and due dates from "
+            "(default: ./cities, else the shipped ones).",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the hub's HTTP API (OpenAPI at /docs and /openapi.json, metrics at /metrics)."""
+    """Serve the hub's HTTP API (OpenAPI at /docs and /openapi.json, metrics at /metrics) and,
+    beside it, its read-only site in the visitor's language (/ then /<lang>/)."""
     import uvicorn
 
+    from datacity_federation._cli.hub_asgi import CITIES_ENV
+    from datacity_federation._config.loader import load_federation
+    from datacity_federation._services.cities import find_cities_dir
     from datacity_federation._sync.hub import BURST_ENV, DB_ENV, MAX_ENV, RATE_ENV
     from datacity_federation._sync.hub_ingest import init_hub
     from datacity_federation._sync.hub_store import hub_engine
 
+    folder = find_cities_dir(cities_dir)
+    load_federation(folder)  # a bad city file stops here, with its line, not in each worker
     url = _hub_db(db)
     engine = hub_engine(url)
     served = init_hub(engine, network or _default_network())
@@ -89,11 +103,12 @@ def hub_serve(
     os.environ[MAX_ENV] = str(max_bytes)
     os.environ[RATE_ENV] = str(rate)
     os.environ[BURST_ENV] = str(burst)
+    os.environ[CITIES_ENV] = str(folder.resolve())
     if workers > 1:
         _metrics_dir()
     typer.echo(f"hub for {served} on http://{host}:{port} (database {url})")
     uvicorn.run(
-        "datacity_federation._sync.hub:app_from_env",
+        "datacity_federation._cli.hub_asgi:app_from_env",
         factory=True,
         host=host,
         port=port,
@@ -280,7 +295,8 @@ def hub_feed(
 
 
 def register(app: typer.Typer) -> None:
-    from datacity_federation._cli import hub_backup
+    from datacity_federation._cli import hub_backup, hub_status
 
     hub_backup.register(hub_app)
+    hub_status.register(hub_app)
     app.add_typer(hub_app)

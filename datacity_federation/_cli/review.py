@@ -52,7 +52,12 @@ def review(
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="html (one page per language), json, csv or pdf.")
+        str,
+        typer.Option(
+            "--format",
+            help="html (one page per language), json, csv, xlsx (one workbook per language) or pdf "
+            "(one per language).",
+        ),
     ] = "html",
     cities_dir: Annotated[
         Path | None, typer.Option("--cities", help="Folder of city files (default: cities/).")
@@ -60,6 +65,21 @@ def review(
     on: Annotated[
         str | None, typer.Option("--on", help="The day the review is made, YYYY-MM-DD.")
     ] = None,
+    fonts: Annotated[
+        Path | None,
+        typer.Option(
+            "--fonts",
+            help="Folder of the fonts the PDF is drawn with, and only those (default: "
+            "$DATACITY_FONTS, else share/datacity-fonts in the Python environment: 'make fonts').",
+        ),
+    ] = None,
+    strict_fonts: Annotated[
+        bool,
+        typer.Option(
+            "--strict-fonts",
+            help="Refuse to write a PDF whose text has a script no font covers (default: warn).",
+        ),
+    ] = False,
     strict_lang: StrictLang = False,
 ) -> None:
     """Build the annual cross-city review of YEAR and write it into --out."""
@@ -75,7 +95,7 @@ def review(
     try:
         form = ReviewFormat(fmt)
     except ValueError:
-        raise ReviewError(f"--format: expected html, json, csv or pdf, got {fmt!r}") from None
+        raise ReviewError(f"--format: expected html, json, csv, xlsx or pdf, got {fmt!r}") from None
     if sum((hub is not None, hub_db is not None, sample)) != 1:
         raise ReviewError("give exactly one source: --hub URL, --hub-db URL or --sample")
     if not 1900 <= year <= 2999:
@@ -105,7 +125,11 @@ def review(
             network=federation.network,
         )
     result = federation_review(snapshot=snapshot, federation=federation, year=year, on=day)
-    written = write_review(review=result, out=out, languages=languages, fmt=form, catalogs=books)
+    written = write_review(
+        review=result, out=out, languages=languages, fmt=form, catalogs=books,
+        profile=federation.settings.defaults.disclosure_profile, fonts=fonts,
+        strict_fonts=strict_fonts, warn=lambda line: typer.echo(f"warning: {line}", err=True),
+    )  # fmt: skip
     for path in written[1:]:
         typer.echo(f"wrote {path}")
     typer.echo(f"open {written[0]}")

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from datacity_federation._review.status import Released, SeasonStatus
 from datacity_federation.domain.release import Cell
 
 __all__ = [
@@ -86,6 +87,8 @@ class HubSnapshot:
     """True when the cells come from generated sample records (the report says so)."""
     theme_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Labels per language of the themes a federation added (canonical ones are translated)."""
+    events: Sequence[Released] = ()
+    """Every bundle the hub accepted (releases and retractions): the reporting status's input."""
 
 
 # -- output --------------------------------------------------------------------------------------
@@ -287,6 +290,9 @@ class Review:
     sample_data: bool
     generated_on: date
     theme_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    report_status: tuple[SeasonStatus, ...] = ()
+    """Reporting status on ``generated_on`` of the seasons ending in the year, and of every
+    season still due or late (:mod:`datacity_federation._review.status`)."""
     years: tuple[int, ...] = ()
     """Every year on record up to the review's year, oldest first (the trends' x axis)."""
     trends: tuple[Trend, ...] = ()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datacity_federation._i18n import Catalogs, Translator, bcp47
@@ -72,7 +73,8 @@ def _environment(catalogs: Catalogs, lang: str) -> Environment:
     if not folder.is_dir():
         raise ReviewError(f"review templates not found in {folder}")
     env = Environment(
-        loader=FileSystemLoader(folder),
+        # the hub's pages (templates/hub) use the review's macros, CSS and sections
+        loader=FileSystemLoader([folder, folder.parent / "hub"]),
         autoescape=select_autoescape(["html", "j2", "svg"]),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
@@ -373,11 +375,19 @@ def _context(review: Review, tr: Translator) -> dict[str, Any]:
     }
 
 
-def render_html(review: Review, *, lang: str, catalogs: Catalogs | None = None) -> str:
-    """The review as one self-contained HTML page in ``lang`` (words from ``catalogs``)."""
+def render_html(
+    review: Review,
+    *,
+    lang: str,
+    catalogs: Catalogs | None = None,
+    site: Mapping[str, Any] | None = None,
+) -> str:
+    """The review as one self-contained HTML page in ``lang`` (words from ``catalogs``);
+    ``site``: the hub's navigation and language switcher, when the hub serves the page."""
     books = catalogs or _SHIPPED
     env = _environment(books, bcp47(lang))
-    return env.get_template("review.html.j2").render(_context(review, books.translator(lang)))
+    ctx = _context(review, books.translator(lang))
+    return env.get_template("review.html.j2").render({**ctx, **(site or {})})
 
 
 def render_index(
@@ -396,8 +406,12 @@ def render_index(
     )
 
 
-def render_pdf(html: str) -> bytes:
-    """The HTML page as PDF (print CSS applies); needs the optional ``pdf`` extra."""
+def render_pdf(html: str, *, fonts: Path | None = None) -> bytes:
+    """The HTML page as PDF (print CSS applies); needs the optional ``pdf`` extra.
+
+    ``fonts``: a folder of font files, the only fonts the PDF is drawn with (see
+    :mod:`~datacity_federation._review.fonts`); none: the system's fonts.
+    """
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
@@ -406,5 +420,10 @@ def render_pdf(html: str) -> bytes:
             "(pip install 'datacity-federation[pdf]') and its system libraries (Pango); "
             f"or use --format html ({exc.__class__.__name__}: {exc})"
         ) from None
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    if fonts is None:
+        pdf: bytes = HTML(string=html).write_pdf()
+        return pdf
+    from datacity_federation._review.fonts import font_config
+
+    drawn: bytes = HTML(string=html).write_pdf(font_config=font_config(fonts))
+    return drawn

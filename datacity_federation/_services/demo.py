@@ -7,7 +7,8 @@ labelled sample records (``demo_data``), an Ed25519 key pair, and the releases o
 seasons built into its outbox by the sync services. A hub over SQLite is served by uvicorn on
 127.0.0.1 on a free port; every city pushes its outbox over HTTP with its own token; the feed is
 pulled and every bundle verified offline against the cities' public keys; the review is built
-from the verified bundles and written in English and in every language of the cities.
+from the verified bundles and written in English and in every language of the cities, with its
+figures as JSON and CSV and its tables as a workbook per language (when openpyxl is installed).
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datacity_federation._i18n import Catalogs
+from datacity_federation.domain.city import City
 from datacity_federation.domain.federation import Federation
 from datacity_federation.errors import DatacityError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-__all__ = ["DemoReport", "run_demo"]
+    from datacity_federation._services.review import ReviewFormat
+
+__all__ = ["LATE_SAMPLE_CITY", "DemoReport", "released_seasons", "run_demo"]
 
 BY = "demo"
 
@@ -75,6 +79,21 @@ def _fill_store(*, db: Engine, folder: Path, work: Path, city_id: str, seed: int
     return count
 
 
+LATE_SAMPLE_CITY = "bangalore"
+"""The demo holds back this city's latest closed season, so the review and the hub's site show
+a late city-season (sample data, like every figure of the demo)."""
+
+
+def released_seasons(*, city: City, today: date) -> list[str]:
+    """The closed seasons the demo releases: all of them, except the latest closed season of
+    :data:`LATE_SAMPLE_CITY`, held back on purpose so that the reporting status shows it late."""
+    closed = [s for s in city.seasons if s.is_closed(today)]
+    if city.id == LATE_SAMPLE_CITY and closed:
+        held = max(closed, key=lambda s: s.end)
+        closed = [s for s in closed if s is not held]
+    return [s.id for s in closed]
+
+
 def review_year(*, federation: Federation, today: date) -> int:
     """The year most cities reported a closed season in (the latest such year)."""
     reporting: dict[int, set[str]] = {}
@@ -106,6 +125,7 @@ def run_demo(
     from datacity_federation._privacy.rules import PROFILES
     from datacity_federation._services.demo_data import sample_federation_folder
     from datacity_federation._services.hub_server import serving
+    from datacity_federation._services.hub_site import create_hub_app, site_settings
     from datacity_federation._services.i18n import federation_catalogs
     from datacity_federation._services.review import (
         federation_review,
@@ -116,7 +136,6 @@ def run_demo(
     from datacity_federation._services.sync import build_due, pull_feed, push_outbox
     from datacity_federation._store.engine import make_engine, open_store
     from datacity_federation._sync.client import HubClient
-    from datacity_federation._sync.hub import create_app
     from datacity_federation._sync.hub_ingest import add_city, init_hub
     from datacity_federation._sync.hub_store import hub_engine
     from datacity_federation._sync.keys import (
@@ -151,15 +170,18 @@ def run_demo(
                 )
                 private, public, _ = generate_key_files(city=city.id, out_dir=keys)
                 tokens[city.id] = add_city(hub, city=city.id, public_key=load_public_key(public))
-                build_due(
-                    engine=engine, city=city, network=network, profile=profile,
-                    key=load_private_key(path=private), today=day,
-                )  # fmt: skip
+                released = released_seasons(city=city, today=day)
+                if released:
+                    build_due(
+                        engine=engine, city=city, network=network, profile=profile,
+                        key=load_private_key(path=private), today=day, seasons=released,
+                    )  # fmt: skip
             finally:
                 engine.dispose()
         year = review_year(federation=federation, today=day)
         bundles = 0
-        app = create_app(hub)
+        site = site_settings(federation, catalogs=books, sample_data=True)
+        app = create_hub_app(hub, site=site)
         with serving(app) as url:
             progress(f"hub on {url}")
             for city in federation.cities:
@@ -188,6 +210,11 @@ def run_demo(
         languages = review_languages(federation=federation)
         progress(f"review {year} in {', '.join(languages)}")
         files = write_review(review=review, out=out, languages=languages, catalogs=books)
+        for fmt in _data_formats():
+            files += write_review(
+                review=review, out=out, languages=languages, fmt=fmt, catalogs=books,
+                profile=federation.settings.defaults.disclosure_profile,
+            )  # fmt: skip
     return DemoReport(
         year=year,
         cities=tuple(c.id for c in federation.cities),
@@ -197,3 +224,14 @@ def run_demo(
         files=tuple(files),
         seconds=time.monotonic() - started,
     )
+
+
+def _data_formats() -> tuple[ReviewFormat, ...]:
+    """The review's data files written beside the pages: JSON, CSV and, when openpyxl (the
+    ``xlsx`` extra) is installed, the workbook."""
+    from importlib.util import find_spec
+
+    from datacity_federation._services.review import ReviewFormat
+
+    formats = (ReviewFormat.JSON, ReviewFormat.CSV)
+    return (*formats, ReviewFormat.XLSX) if find_spec("openpyxl") else formats

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datacity_federation._review.model import BundleInfo, HubSnapshot, SeasonScope
+from datacity_federation._review.status import ReleaseEvent
 from datacity_federation.domain.release import Cell
 from datacity_federation.errors import DatacityError, ReviewError
 
@@ -25,7 +26,13 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from sqlalchemy.engine import Engine
 
-__all__ = ["load_public_keys", "snapshot_from_hub", "snapshot_from_hub_db", "snapshot_from_hub_url"]
+__all__ = [
+    "load_public_keys",
+    "snapshot_from_engine",
+    "snapshot_from_hub",
+    "snapshot_from_hub_db",
+    "snapshot_from_hub_url",
+]
 
 FEED_PAGE = 1000
 
@@ -49,7 +56,7 @@ def snapshot_from_hub(
 
 def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
     """Read the hub's database directly (SQLite path or URL, PostgreSQL URL)."""
-    from datacity_federation._sync.hub_store import cells_for_year, hub_engine
+    from datacity_federation._sync.hub_store import hub_engine
 
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
     if "://" not in path and not Path(path).is_file():
@@ -59,13 +66,22 @@ def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
     except DatacityError as exc:
         raise ReviewError(str(exc)) from None
     try:
-        years = [cells_for_year(engine, year, since=_first_year(engine, year))]
+        return snapshot_from_engine(engine, year=year)
     except DatacityError:
         raise
     except Exception as exc:  # a database that is not a hub's: say so in one line
         raise ReviewError(f"hub database {url}: cannot read it ({type(exc).__name__})") from None
     finally:
         engine.dispose()
+
+
+def snapshot_from_engine(engine: Engine, *, year: int) -> HubSnapshot:
+    """The cells of ``year`` and of every year on record before it (the trends), and every
+    release event, from an open hub engine."""
+    from datacity_federation._sync.hub_read import cells_for_years, release_events
+
+    years = cells_for_years(engine, tuple(range(_first_year(engine, year), year + 1)))
+    events = release_events(engine)
     cells: list[Cell] = []
     scopes: list[SeasonScope] = []
     bundles: dict[str, BundleInfo] = {}
@@ -86,7 +102,7 @@ def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
                     cov.signature_verified,
                 )  # fmt: skip
     members = tuple(sorted({*bundles, *(s.city for s in scopes)}))
-    return HubSnapshot(members=members, cells=cells, seasons=scopes, bundles=bundles)
+    return HubSnapshot(members=members, cells=cells, seasons=scopes, bundles=bundles, events=events)
 
 
 def _first_year(engine: Engine, year: int) -> int:
@@ -157,7 +173,8 @@ def snapshot_from_hub_url(
     http = client or make_sync_client(base_url=url, timeout=30.0)
     try:
         latest: dict[tuple[str, str], dict[str, Any]] = {}
-        for item in _feed(http):
+        items = _feed(http)
+        for item in items:
             latest[(item["city"], item["season"])] = item
         last: dict[str, dict[str, Any]] = {}
         for item in latest.values():
@@ -179,7 +196,13 @@ def snapshot_from_hub_url(
         city: BundleInfo(city, i["bundle_id"], i["seq"], datetime.fromisoformat(i["at"]), True)
         for city, i in last.items()
     }
-    return HubSnapshot(members=tuple(sorted(bundles)), cells=cells, seasons=scopes, bundles=bundles)
+    events = [
+        ReleaseEvent(i["city"], i["season"], i["seq"], i["action"], datetime.fromisoformat(i["at"]))
+        for i in items
+    ]
+    return HubSnapshot(
+        members=tuple(sorted(bundles)), cells=cells, seasons=scopes, bundles=bundles, events=events
+    )
 
 
 def _verified(

@@ -7,8 +7,8 @@ city-season (replaced by an ``upsert``, removed by a ``retract``, whose tombston
 ``hub_season``); ``hub_feed`` is append-only and its cursor is handed out under a row lock of
 ``hub_meta``, so cursors commit in order and a reader paging with ``after=`` never skips one.
 
-The typed read API (:func:`cells_for_year`, :func:`feed_page`, :func:`coverage`) is what the
-annual review reads; it returns domain :class:`~datacity_federation.domain.release.Cell` values.
+The typed read API the annual review and the dashboard read (:func:`cells_for_year`,
+:func:`coverage`, :func:`release_events`) lives in :mod:`.hub_read`; :func:`feed_page` here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Column, LargeBinary, UniqueConstraint, event
@@ -25,13 +24,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
-from datacity_federation._sync.manifest import ReleaseScope
-from datacity_federation.domain.release import Cell, CellStatus, Metric, Unit
 from datacity_federation.errors import StoreError
 
 __all__ = [
     "HUB_METADATA",
-    "CityCoverage",
     "FeedEntry",
     "FeedPage",
     "HubAudit",
@@ -42,10 +38,6 @@ __all__ = [
     "HubKey",
     "HubMeta",
     "HubSeason",
-    "SeasonScope",
-    "YearCells",
-    "cells_for_year",
-    "coverage",
     "feed_page",
     "hub_engine",
     "hub_session",
@@ -213,144 +205,7 @@ def now_utc() -> datetime:
 
 
 # ---------------------------------------------------------------------------------------------
-# Read API (what the annual review uses)
-
-
-@dataclass(frozen=True, slots=True)
-class SeasonScope:
-    """A city-season at the hub: its scope and the bundle that last set it."""
-
-    city: str
-    scope: ReleaseScope
-    bundle_id: str
-    seq: int
-    retracted: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CityCoverage:
-    """What the hub holds for a city: the facts a review prints about its coverage."""
-
-    city: str
-    seasons_reported: tuple[str, ...]
-    """Season ids with cells in the year asked for (retracted seasons left out)."""
-    last_bundle_id: str | None
-    last_seq: int | None
-    last_received_at: datetime | None
-    """UTC."""
-    signature_verified: bool
-    """True: every bundle stored for the city verified against a key registered for it."""
-
-
-@dataclass(frozen=True, slots=True)
-class YearCells:
-    """Every current cell of the seasons whose END date falls in ``year``."""
-
-    year: int
-    cells: tuple[Cell, ...]
-    seasons: tuple[SeasonScope, ...]
-    coverage: dict[str, CityCoverage]
-    """Per registered city (cities with nothing this year are present, with no season)."""
-
-
-def _to_cell(row: HubCell) -> Cell:
-    return Cell(
-        city=row.city,
-        season=row.season,
-        metric=Metric(row.metric),
-        theme=row.theme,
-        dim=row.dim,
-        value=Decimal(row.value) if row.value is not None else None,
-        unit=Unit(row.unit),
-        status=CellStatus(row.status),
-    )
-
-
-def _scope(row: HubSeason) -> SeasonScope:
-    return SeasonScope(
-        city=row.city,
-        scope=ReleaseScope(
-            season=row.season,
-            season_number=row.season_number,
-            start=row.start,
-            end=row.end,
-            currency=row.currency,
-        ),
-        bundle_id=row.bundle_id,
-        seq=row.seq,
-        retracted=row.retracted,
-    )
-
-
-def cells_for_year(
-    source: Engine | Session | str, year: int, *, since: int | None = None
-) -> YearCells:
-    """The current cells of every season that ended in ``year`` (or in any year from ``since``
-    to ``year``, read in one pass), with per-city coverage."""
-    first = year if since is None else since
-    with hub_session(source) as s:
-        seasons = s.exec(
-            select(HubSeason)
-            .where(HubSeason.end_year >= first, HubSeason.end_year <= year)
-            .order_by(
-                HubSeason.city,
-                HubSeason.season,
-            )
-        ).all()
-        live = {(r.city, r.season) for r in seasons if not r.retracted}
-        cells: list[Cell] = []
-        if live:
-            rows = s.exec(
-                select(HubCell)
-                .where(HubCell.city.in_({c for c, _ in live}))  # type: ignore[attr-defined]
-                .order_by(
-                    HubCell.city,
-                    HubCell.season,
-                    HubCell.metric,
-                    HubCell.theme,
-                    HubCell.dim,
-                )
-            ).all()
-            cells = [_to_cell(r) for r in rows if (r.city, r.season) in live]
-        cov = _coverage(s, {c: sorted(se for cc, se in live if cc == c) for c, _ in live})
-        return YearCells(
-            year=year,
-            cells=tuple(cells),
-            seasons=tuple(_scope(r) for r in seasons),
-            coverage=cov,
-        )
-
-
-def coverage(source: Engine | Session | str) -> dict[str, CityCoverage]:
-    """Per registered city: every live season it reported, its last bundle, its signatures."""
-    with hub_session(source) as s:
-        rows = s.exec(select(HubSeason).where(HubSeason.retracted == False)).all()  # noqa: E712
-        reported: dict[str, list[str]] = {}
-        for r in rows:
-            reported.setdefault(r.city, []).append(r.season)
-        return _coverage(s, {c: sorted(v) for c, v in reported.items()})
-
-
-def _coverage(s: Session, reported: dict[str, list[str]]) -> dict[str, CityCoverage]:
-    out: dict[str, CityCoverage] = {}
-    keys = {k.fingerprint: k.city for k in s.exec(select(HubKey)).all()}
-    for city in s.exec(select(HubCity.city).order_by(HubCity.city)).all():
-        last = s.exec(
-            select(HubBundle)
-            .where(HubBundle.city == city)
-            .order_by(HubBundle.seq.desc())  # type: ignore[attr-defined]
-            .limit(1)
-        ).first()
-        signers = s.exec(select(HubBundle.signed_by).where(HubBundle.city == city)).all()
-        out[city] = CityCoverage(
-            city=city,
-            seasons_reported=tuple(reported.get(city, ())),
-            last_bundle_id=last.bundle_id if last else None,
-            last_seq=last.seq if last else None,
-            last_received_at=last.received_at if last else None,
-            signature_verified=all(keys.get(fp) == city for fp in signers),
-        )
-    return out
+# The feed (the rest of the read API is in hub_read)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datacity_federation._services.hub_site import SiteSettings
 
 __all__ = ["HubProcess", "free_port", "hub_in_thread", "hub_process"]
 
@@ -47,17 +51,20 @@ def hub_in_thread(
     port: int | None = None,
     rate: float | None = None,
     burst: int | None = None,
+    site: SiteSettings | None = None,
 ) -> Iterator[str]:
     """Serve the hub on ``db_url`` with uvicorn in a thread; yield its base URL. ``rate`` and
-    ``burst`` set the per-token push limit (default: the hub's)."""
+    ``burst`` set the per-token push limit (default: the hub's); ``site``: what its read-only
+    site shows (default: every city at the hub, the shipped catalogues)."""
     import uvicorn
 
-    from datacity_federation._sync.hub import create_app
+    from datacity_federation._services.hub_site import create_hub_app
     from datacity_federation._sync.hub_limits import DEFAULT_BURST, DEFAULT_RATE
 
     port = port or free_port()
-    app = create_app(
+    app = create_hub_app(
         db_url,
+        site=site,
         network=network,
         rate=DEFAULT_RATE if rate is None else rate,
         burst=DEFAULT_BURST if burst is None else burst,

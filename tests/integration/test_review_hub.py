@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -172,7 +173,7 @@ def test_review_from_hub_url_with_a_wrong_key_is_refused(
         (["--hub", "http://127.0.0.1:9"], "--hub needs --keys DIR"),
         (["--hub-db", "nowhere.db"], "hub database nowhere.db: no such file"),
         (["--sample", "--hub-db", "x.db"], "give exactly one source"),
-        (["--sample", "--format", "xml"], "--format: expected html, json, csv or pdf"),
+        (["--sample", "--format", "xml"], "--format: expected html, json, csv, xlsx or pdf"),
         (["--sample", "--lang", "xx"], "--lang: unknown language 'xx'"),
         (["--sample", "--on", "2020-13-01"], "--on: not a date"),
     ],
@@ -203,18 +204,16 @@ def test_review_unreachable_hub_is_one_clear_line(
     assert "hub http://127.0.0.1:9" in result.err
 
 
-def test_review_pdf_without_weasyprint_says_how_to_get_it(run_cli: RunCli, tmp_path: Path) -> None:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        pass
-    else:
-        pytest.skip("WeasyPrint is installed: PDF output works")
+def test_review_pdf_without_weasyprint_says_how_to_get_it(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint fails, as uninstalled
     result = run_cli(
         "review", "2019", "--sample", "--lang", "en", "--format", "pdf", "--out", str(tmp_path)
     )
     assert result.code == 1
     assert "PDF output needs WeasyPrint: install the 'pdf' extra" in result.err
+    assert list(tmp_path.glob("*.pdf")) == []
 
 
 def test_review_pdf_with_weasyprint_writes_one_pdf_per_language(
@@ -237,3 +236,34 @@ def test_review_pdf_with_weasyprint_writes_one_pdf_per_language(
     assert result.code == 0, result.err
     for lang in ("en", "ar"):
         assert (tmp_path / f"review-2019.{lang}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_review_xlsx_writes_one_workbook_per_language(run_cli: RunCli, tmp_path: Path) -> None:
+    import openpyxl
+
+    result = run_cli(
+        "review", "2019", "--sample", "--lang", "en", "--lang", "he", "--format", "xlsx",
+        "--out", str(tmp_path),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "review-2019.en.xlsx",
+        "review-2019.he.xlsx",
+    ]
+    english = openpyxl.load_workbook(tmp_path / "review-2019.en.xlsx")
+    hebrew = openpyxl.load_workbook(tmp_path / "review-2019.he.xlsx")
+    assert english.sheetnames[0] == "Notes"
+    assert len(hebrew.sheetnames) == len(english.sheetnames)
+    assert hebrew.worksheets[1].sheet_view.rightToLeft
+
+
+def test_review_xlsx_without_openpyxl_says_how_to_get_it(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import openpyxl fails, as uninstalled
+    result = run_cli(
+        "review", "2019", "--sample", "--lang", "en", "--format", "xlsx", "--out", str(tmp_path)
+    )
+    assert result.code == 1
+    assert "xlsx output needs openpyxl: install the 'xlsx' extra" in result.err
+    assert list(tmp_path.glob("*.xlsx")) == []

@@ -49,6 +49,7 @@ def _extracted() -> set[str]:
     for folder, method, options in (
         ("datacity_federation", "python", {}),
         ("templates/review", "jinja2", {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}),
+        ("templates/hub", "jinja2", {"extensions": "jinja2.ext.i18n", "trim_blocks": "true"}),
         ("templates/call", "jinja2", {"extensions": "jinja2.ext.i18n"}),
     ):
         pattern = "**.py" if method == "python" else "**.j2"

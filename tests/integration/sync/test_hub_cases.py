@@ -18,7 +18,8 @@ from sync_helpers import BARCELONA_KEY, HEADER, PARIS_KEY, Hub, craft, push, ref
 from datacity_federation._sync.cells_csv import format_decimal
 from datacity_federation._sync.hub_admin import audit_log, revoke_token, rotate_token
 from datacity_federation._sync.hub_ingest import ingest, rotate_key
-from datacity_federation._sync.hub_store import HubCell, cells_for_year
+from datacity_federation._sync.hub_read import cells_for_year
+from datacity_federation._sync.hub_store import HubCell
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from datacity_federation._sync.client import HubClient
 from datacity_federation._sync.hub_ingest import add_city, ingest, init_hub
-from datacity_federation._sync.hub_store import cells_for_year, feed_page, hub_engine
+from datacity_federation._sync.hub_read import cells_for_year
+from datacity_federation._sync.hub_store import feed_page, hub_engine
 from datacity_federation.testing.hub_server import hub_in_thread, hub_process
 from datacity_federation.testing.postgres import PostgresServer
 from datacity_federation.testing.releases import sample_bundle, sample_facts

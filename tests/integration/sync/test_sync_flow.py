@@ -305,7 +305,7 @@ def test_sync_retraction_tombstones_the_season_and_stays_retracted(
     store: Engine, paris: City, hub_db: tuple[str, str], keys: Path
 ) -> None:
     from datacity_federation._services.sync import queue_retraction
-    from datacity_federation._sync.hub_store import cells_for_year
+    from datacity_federation._sync.hub_read import cells_for_year
 
     url, token = hub_db
     key = _key(keys)
