@@ -8,13 +8,14 @@ The import and two floors, measured in the same run, each the best of three:
   applications, one audit event per application) into the same migrated schema, with the same
   connection settings (foreign keys on, page cache), without any checking.
 
-The import normalises each CSV row into three rows (contact person, application, audit event)
-with foreign keys checked by SQLite, so the flat floor does about a third of the database work;
-the schema floor isolates what the import's own code costs. Prints both ratios (target: at most
-3x), then the peak Python memory of the import (tracemalloc) for 20,000 and 100,000 rows, which
-must not grow with the file.
+The import validates every row through the domain's types (a batch of ``ApplicationLine`` rows
+per ``TypeAdapter`` call) and normalises it into three rows (contact person, application, audit
+event) with foreign keys checked by SQLite, so the flat floor does about a third of the database
+work; the schema floor isolates what the import's own code costs. Prints both ratios (targets: at
+most 3x the flat floor, at most 1.5x the schema floor), then the peak Python memory of the import
+(tracemalloc) for 20,000 and 100,000 rows, which must not grow with the file.
 
-    python bench/records_import.py [--rows 100000]
+    python bench/records_import.py [--rows 100000] [--cpu]
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ HEADER = [
     "id", "challenge", "startup", "startup_name", "status", "language", "submitted_on",
     "contact_id", "contact_name", "contact_email", "proposal",
 ]  # fmt: skip
+CLOCK = time.perf_counter
+"""The clock every timing reads: wall time, or with ``--cpu`` this process's CPU time (SQLite
+runs in the process), steadier on a machine shared with other work."""
 STATUSES = ["submitted", "shortlisted", "selected", "rejected", "withdrawn", "draft"]
 CALL_START = date(2015, 12, 1)
 
@@ -81,7 +85,7 @@ def flat_floor(folder: Path, csv_path: Path, run: int) -> float:
         + ", ".join(f"{c} TEXT" for c in HEADER)
         + ", PRIMARY KEY (id))"
     )
-    start = time.perf_counter()
+    start = CLOCK()
     with csv_path.open(newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
         next(reader)
@@ -89,7 +93,7 @@ def flat_floor(folder: Path, csv_path: Path, run: int) -> float:
             conn.executemany(
                 f"INSERT INTO applications VALUES ({', '.join('?' * len(HEADER))})", reader
             )
-    elapsed = time.perf_counter() - start
+    elapsed = CLOCK() - start
     conn.close()
     return elapsed
 
@@ -109,7 +113,7 @@ def schema_floor(folder: Path, csv_path: Path, run: int) -> float:
         )
     conn.commit()
     at = "2016-02-01 00:00:00.000000"
-    start = time.perf_counter()
+    start = CLOCK()
     with csv_path.open(newline="", encoding="utf-8") as fh, conn:
         reader = csv.reader(fh)
         next(reader)
@@ -120,7 +124,7 @@ def schema_floor(folder: Path, csv_path: Path, run: int) -> float:
                 _floor_batch(conn, batch, at)
                 batch = []
         _floor_batch(conn, batch, at)
-    elapsed = time.perf_counter() - start
+    elapsed = CLOCK() - start
     conn.close()
     return elapsed
 
@@ -155,7 +159,10 @@ def peak_memory(folder: Path, rows: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--cpu", action="store_true", help="time CPU, not wall clock")
     args = parser.parse_args()
+    global CLOCK
+    CLOCK = time.process_time if args.cpu else time.perf_counter
     with tempfile.TemporaryDirectory(prefix="datacity-bench-") as tmp:
         folder = Path(tmp)
         csv_path = folder / "applications.csv"
@@ -164,18 +171,18 @@ def main() -> int:
         timings = []
         for run in range(3):
             db = fresh_store(folder, f"records-{run}.db")
-            start = time.perf_counter()
+            start = CLOCK()
             imported = run_import(db, csv_path)
-            timings.append(time.perf_counter() - start)
+            timings.append(CLOCK() - start)
         ours = min(timings)
         flat = min(flat_floor(folder, csv_path, run) for run in range(3))
         schema = min(schema_floor(folder, csv_path, run) for run in range(3))
-        print(f"rows: {imported} ({size:.1f} MB CSV)")
+        print(f"rows: {imported} ({size:.1f} MB CSV), clock: {'CPU' if args.cpu else 'wall'}")
         print(f"datacity records import: {ours:.2f} s ({imported / ours:,.0f} rows/s)")
         print(f"flat floor (sqlite3 executemany, one table): {flat:.2f} s")
         print(f"schema floor (sqlite3 executemany, same rows and schema): {schema:.2f} s")
         print(f"ratio vs flat floor: {ours / flat:.2f}x (target <= 3x)")
-        print(f"ratio vs schema floor: {ours / schema:.2f}x (target <= 3x)")
+        print(f"ratio vs schema floor: {ours / schema:.2f}x (target <= 1.5x)")
         ratio = ours / schema
         small, large = peak_memory(folder, args.rows // 5), peak_memory(folder, args.rows)
         print(
@@ -183,7 +190,7 @@ def main() -> int:
         )
         steady = large <= small * 1.5 + 1
         print(f"memory flat with file size: {'yes' if steady else 'NO'}")
-        return 0 if ratio <= 3 and steady else 1
+        return 0 if ratio <= 1.5 and ours / flat <= 3 and steady else 1
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Applications catch :class:`DatacityError` and nothing lower::
     DatacityError
     ├── ConfigError            a city or federation file is wrong (carries every located problem)
     ├── DomainError            a rule of the programme is broken
+    │   ├── InvalidModelError  a domain model built with bad values (carries every located field)
     │   └── TransitionError    a lifecycle move that the flow does not allow
     ├── StoreError             the programme records cannot be read or written
     │   └── ImportRowsError    a CSV import was refused (carries every bad row)
@@ -38,8 +39,10 @@ __all__ = [
     "DatasetNotFound",
     "DomainError",
     "EmptySeasonError",
+    "FieldProblem",
     "HubRejected",
     "ImportRowsError",
+    "InvalidModelError",
     "LanguageError",
     "MirrorRefused",
     "PortalBadResponse",
@@ -88,6 +91,43 @@ class ConfigError(DatacityError):
 
 class DomainError(DatacityError, ValueError):
     """A rule of the programme is broken (an impossible timeline, a dangling reference...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One bad value of a domain model: where inside it (``("seasons", 0, "start")``), what is
+    wrong, the kind of check that failed (pydantic's error type) and the value given."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    kind: str = "value_error"
+    value: object = None
+
+    @property
+    def field(self) -> str:
+        """The location as text: ``seasons[0].start``."""
+        out = ""
+        for part in self.loc:
+            if isinstance(part, int):
+                out += f"[{part}]"
+            else:
+                out += f".{part}" if out else part
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.loc else self.message
+
+
+class InvalidModelError(DomainError):
+    """A domain model was given bad values; ``problems`` lists every one, located by field.
+
+    Building a model in code (``City(...)``, ``City.model_validate(data)``) raises it; the config
+    loader turns the same problems into ``PATH:LINE:COL`` lines, a CSV import into ``FILE:ROW``."""
+
+    def __init__(self, model: str, problems: Sequence[FieldProblem]) -> None:
+        self.model = model
+        self.problems = tuple(problems)
+        super().__init__(f"{model}: " + "; ".join(str(p) for p in self.problems))
 
 
 class TransitionError(DomainError):

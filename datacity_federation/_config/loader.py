@@ -1,8 +1,10 @@
 """City and federation files -> domain models, with every problem located.
 
-Rule header: a file is read strictly (``yamlsafe``), validated by the domain models with their
-cross-checks deferred, then checked against the outside world (languages and currencies known to
-Babel, time zones known to zoneinfo) and against the federation (themes, disclosure profile).
+Rule header: a file is read strictly (``yamlsafe``), validated by the domain models (whose types
+also check codes against the outside world: languages, currencies and countries known to CLDR,
+time zones known to zoneinfo) with their cross-checks deferred; the cross-checks then run located,
+with the federation's themes and disclosure floor. The loader only places each problem the
+domain reports at its ``file:line:column``.
 Every problem in every file is collected before anything is raised, each as
 ``PATH:LINE:COL: field.path: message``.
 """
@@ -10,46 +12,28 @@ Every problem in every file is collected before anything is raised, each as
 from __future__ import annotations
 
 import difflib
-import functools
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from datacity_federation._config.yamlsafe import YamlDocument, locate, parse_yaml
 from datacity_federation.domain.base import Problem, format_loc
-from datacity_federation.domain.city import City
+from datacity_federation.domain.city import City, profile_problems
 from datacity_federation.domain.federation import Federation, FederationSettings
 from datacity_federation.domain.season import PhaseDurations
-from datacity_federation.domain.vocab import DISCLOSURE_PROFILES, Theme
-from datacity_federation.errors import ConfigError, ConfigProblem
+from datacity_federation.errors import ConfigError, ConfigProblem, InvalidModelError
 
 __all__ = [
     "FEDERATION_FILE",
     "load_city",
     "load_federation",
     "load_federation_settings",
-    "world_problems",
 ]
 
 FEDERATION_FILE = "federation.yaml"
 M = TypeVar("M", bound=BaseModel)
-
-# What each format of the domain means, said the way a person would fix it.
-_PATTERN_HINTS = {
-    r"^[A-Z]{2}$": "use an ISO 3166-1 alpha-2 country code in capitals, e.g. 'FR'",
-    r"^[A-Z]{3}$": "use an ISO 4217 currency code in capitals, e.g. 'EUR'",
-    r"^[A-Z_][A-Z0-9_]*$": "use the NAME of an environment variable (capitals, digits, '_')",
-    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "not an e-mail address",
-    r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$": "use lower-case letters, digits, '-' or '_' (e.g. 'paris')",
-    r"^[a-z][a-z0-9_-]*$": "use a lower-case name, e.g. 'default'",
-    r"^[a-z][a-z0-9_]*$": "use a lower-case code: letters, digits and '_' (e.g. 'waste')",
-    r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$": "not a BCP 47 language tag (e.g. 'fr', 'zh-Hans')",
-    r"^https?://[^\s/$.?#].[^\s]*$": "not an http(s) URL",
-    r"^https?://\S+$": "not an http(s) URL",
-}
 
 
 def _read(path: Path, raw: bytes | None = None) -> tuple[YamlDocument | None, list[ConfigProblem]]:
@@ -106,35 +90,21 @@ def _inner_model(annotation: Any) -> Any:
 
 
 def _validation_problems(
-    path: Path, doc: YamlDocument, exc: ValidationError, model: type[BaseModel]
+    path: Path, doc: YamlDocument, exc: InvalidModelError, model: type[BaseModel]
 ) -> list[ConfigProblem]:
+    """The domain's located problems, each pointed at its YAML node (a key the schema does not
+    have at the key itself, with the closest field name)."""
     out = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(
-            part
-            for part in err["loc"]
-            if not (isinstance(part, str) and "[" in part and part != "[key]")
-        )
-        kind = err["type"]
-        if kind == "extra_forbidden":
+    for problem in exc.problems:
+        loc = problem.loc
+        message = problem.message
+        if problem.kind == "extra_forbidden":
             where = locate(doc.root, loc, key=True)
-            name = str(loc[-1])
-            close = difflib.get_close_matches(name, _model_fields(model, loc[:-1]), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            message = f"unknown key {name!r}{hint}"
-        elif kind == "missing":
-            where = locate(doc.root, loc)
-            message = "required field is missing"
+            close = difflib.get_close_matches(str(loc[-1]), _model_fields(model, loc[:-1]), n=1)
+            if close:
+                message += f" (did you mean {close[0]!r}?)"
         else:
             where = locate(doc.root, loc)
-            message = err["msg"]
-            if kind == "string_pattern_mismatch":
-                message = _PATTERN_HINTS.get(str(err.get("ctx", {}).get("pattern")), message)
-            if kind == "value_error":
-                message = message.removeprefix("Value error, ")
-            value = err.get("input")
-            if isinstance(value, str | int | float) and not isinstance(value, bool):
-                message += f" (got {value!r})"
         shown = format_loc(tuple(p for p in loc if p != "[key]"))
         out.append(ConfigProblem(str(path), where.line, where.column, shown, message))
     return out
@@ -145,97 +115,8 @@ def _validate(
 ) -> tuple[M | None, list[ConfigProblem]]:
     try:
         return model.model_validate(data, context={"defer_checks": True}), []
-    except ValidationError as exc:
+    except InvalidModelError as exc:
         return None, _validation_problems(path, doc, exc, model)
-
-
-@functools.lru_cache(maxsize=512)
-def _known_language(tag: str) -> bool:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(tag.replace("_", "-"), sep="-")
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
-
-
-@functools.lru_cache(maxsize=1024)
-def _known_timezone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-@functools.lru_cache(maxsize=1)
-def _currencies() -> frozenset[str]:
-    from babel.numbers import list_currencies
-
-    return frozenset(list_currencies())
-
-
-@functools.lru_cache(maxsize=1)
-def _territories() -> frozenset[str]:
-    from babel import Locale
-
-    # CLDR also names groupings and private-use codes that are no country (EU, UN, ZZ...).
-    not_countries = {"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
-    return frozenset(
-        str(code)
-        for code in Locale("en").territories
-        if str(code).isalpha() and str(code) not in not_countries
-    )
-
-
-def world_problems(data: Mapping[str, Any]) -> list[Problem]:
-    """Checks against the outside world's registries (Babel's CLDR, the IANA database).
-
-    They read the raw values, so they are reported even when other fields fail validation.
-    """
-    found: list[Problem] = []
-    languages = data.get("languages")
-    for i, lang in enumerate(languages if isinstance(languages, list) else []):
-        if isinstance(lang, str) and not _known_language(lang):
-            found.append(
-                (("languages", i), f"unknown language {lang!r} (BCP 47, e.g. 'fr', 'zh-Hans')")
-            )
-    tz = data.get("timezone")
-    if isinstance(tz, str) and not _known_timezone(tz):
-        found.append((("timezone",), f"unknown time zone {tz!r} (IANA, e.g. 'Europe/Paris')"))
-    currency = data.get("currency")
-    if isinstance(currency, str) and currency not in _currencies():
-        found.append((("currency",), f"unknown currency {currency!r} (ISO 4217, e.g. 'EUR')"))
-    country = data.get("country")
-    if isinstance(country, str) and country not in _territories():
-        found.append((("country",), f"unknown country {country!r} (ISO 3166-1 alpha-2, e.g. 'FR')"))
-    portals = data.get("portals")
-    for i, portal in enumerate(portals if isinstance(portals, list) else []):
-        lang = portal.get("lang") if isinstance(portal, dict) else None
-        if isinstance(lang, str) and not _known_language(lang):
-            found.append((("portals", i, "lang"), f"unknown language {lang!r}"))
-    return found
-
-
-def _profile_problems(city: City, settings: FederationSettings | None) -> list[Problem]:
-    floor = settings.defaults.disclosure_profile if settings else "default"
-    if city.disclosure_profile is None:
-        return []
-    if city.disclosure_profile not in DISCLOSURE_PROFILES:
-        known = ", ".join(DISCLOSURE_PROFILES)
-        return [(("disclosure_profile",), f"unknown profile {city.disclosure_profile!r} ({known})")]
-    if floor in DISCLOSURE_PROFILES and DISCLOSURE_PROFILES.index(
-        city.disclosure_profile
-    ) < DISCLOSURE_PROFILES.index(floor):
-        return [
-            (
-                ("disclosure_profile",),
-                f"{city.disclosure_profile!r} is looser than the federation's {floor!r}; a city may "
-                "only make the rules stricter",
-            )
-        ]
-    return []
 
 
 def _inherit_template(data: dict[str, Any], settings: FederationSettings | None) -> dict[str, Any]:
@@ -245,7 +126,7 @@ def _inherit_template(data: dict[str, Any], settings: FederationSettings | None)
     if isinstance(own, dict):
         try:
             template = PhaseDurations.model_validate(own).model_dump()
-        except ValidationError:
+        except InvalidModelError:
             template = None  # reported where it is written, not once per season
     seasons = data.get("seasons")
     if template is None or not isinstance(seasons, list):
@@ -268,13 +149,12 @@ def _load_city(
     data = _inherit_template(doc.data, settings)
     city, invalid = _validate(path, doc, City, data)
     problems += invalid
-    world = world_problems(data)
     if city is None:
-        problems += _located(path, doc, world)
         problems.sort(key=lambda p: (p.line, p.column))
         return None, problems
     extra_themes = [t.code for t in settings.themes] if settings else []
-    checks = city.problems(themes=extra_themes) + world + _profile_problems(city, settings)
+    floor = settings.defaults.disclosure_profile if settings else "default"
+    checks = city.problems(themes=extra_themes) + profile_problems(city.disclosure_profile, floor)
     if city.id != path.stem:
         checks.append((("id",), f"the id must match the file name: {path.stem!r}"))
     problems += _located(path, doc, checks)
@@ -306,28 +186,6 @@ def _load_settings(path: Path) -> tuple[FederationSettings | None, list[ConfigPr
         return None, problems
     settings, invalid = _validate(path, doc, FederationSettings, doc.data)
     problems += invalid
-    if settings is not None:
-        checks: list[Problem] = []
-        canonical = {t.value for t in Theme}
-        for i, theme in enumerate(settings.themes):
-            if theme.code in canonical:
-                checks.append(
-                    (("themes", i, "code"), f"{theme.code!r} is already a canonical theme")
-                )
-        if settings.defaults.disclosure_profile not in DISCLOSURE_PROFILES:
-            checks.append(
-                (
-                    ("defaults", "disclosure_profile"),
-                    f"unknown profile {settings.defaults.disclosure_profile!r} "
-                    f"({', '.join(DISCLOSURE_PROFILES)})",
-                )
-            )
-        for i, lang in enumerate(settings.defaults.reporting_languages):
-            if not _known_language(lang):
-                checks.append(
-                    (("defaults", "reporting_languages", i), f"unknown language {lang!r}")
-                )
-        problems += _located(path, doc, checks)
     return (None if problems else settings), problems
 
 

@@ -6,18 +6,26 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from datacity_federation._config.loader import (
     FEDERATION_FILE,
     load_city,
     load_federation,
     load_federation_settings,
-    world_problems,
 )
 from datacity_federation._config.resources import default_cities_dir, templates_dir
 from datacity_federation._config.schema import city_schema_text
 from datacity_federation._i18n import Catalogs, Translator
-from datacity_federation.domain.base import format_loc
+from datacity_federation.domain.base import (
+    LANGUAGE_PATTERN,
+    CountryCode,
+    CurrencyCode,
+    LanguageTag,
+    Slug,
+    TimeZoneName,
+    value_problems,
+)
 from datacity_federation.domain.city import City
 from datacity_federation.domain.federation import FederationSettings
 from datacity_federation.domain.season import Season
@@ -39,8 +47,7 @@ __all__ = [
 ]
 
 
-_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
-_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+_LANGUAGE = re.compile(LANGUAGE_PATTERN.strip("^$"))
 _LANGUAGE_KEY = re.compile(r"\s*([a-zA-Z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*=")
 
 
@@ -257,24 +264,28 @@ def new_city_file(
             raise DatacityError(
                 f"--portal: unknown kind {kind!r} (one of {', '.join(sorted(kinds))})"
             )
-    if not _SLUG.fullmatch(slug):
-        raise DatacityError(f"SLUG: use lower-case letters, digits, '-' or '_' (got {slug!r})")
+    for problem in value_problems(Slug, slug):
+        raise DatacityError(f"SLUG: {problem.message}")
     from datacity_federation._i18n import bcp47
 
     languages = [bcp47(lang) if _LANGUAGE.fullmatch(lang.replace("_", "-")) else lang
                  for lang in languages]  # fmt: skip
-    wrong = [
-        f"--languages: not a BCP 47 language tag {lang!r} (e.g. 'fr', 'pt-BR', 'zh-Hans')"
-        for lang in languages
-        if not _LANGUAGE.fullmatch(lang)
-    ]
     names = dict.fromkeys(languages, name) if isinstance(name, str) else dict(name)
-    raw_names = {"languages": list(names)}
-    wrong += [f"--name: {message}" for _loc, message in world_problems(raw_names)]
+    # The domain's own types say what is wrong, each named after the option to fix.
+    checks: list[tuple[str, Any, Any]] = [
+        ("--languages", tuple[LanguageTag, ...], languages),
+        ("--name", tuple[LanguageTag, ...], list(names)),
+        ("--timezone", TimeZoneName, timezone),
+        ("--currency", CurrencyCode, currency),
+        ("--country", CountryCode, country),
+    ]
+    wrong = [
+        f"{option}: {problem.message}"
+        for option, kind, value in checks
+        for problem in value_problems(kind, value)
+    ]
     if not languages:
         wrong.append("--languages: give at least one language, e.g. 'fr,en'")
-    raw = {"languages": languages, "timezone": timezone, "currency": currency, "country": country}
-    wrong += [f"{_option_of(format_loc(loc))}: {message}" for loc, message in world_problems(raw)]
     if wrong:
         raise DatacityError("\n".join(dict.fromkeys(wrong)))
     target = out_dir / f"{slug}.yaml"

@@ -14,11 +14,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from datacity_federation.domain.city import City, Portal
 from datacity_federation.domain.vocab import PortalKind
-from datacity_federation.errors import DatacityError, DatasetNotFound, PortalError
+from datacity_federation.errors import (
+    DatacityError,
+    DatasetNotFound,
+    InvalidModelError,
+    PortalError,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -112,10 +115,9 @@ def adhoc_portal(*, kind: str, url: str, lang: str | None = None) -> Portal:
         raise DatacityError(f"--kind: unknown platform {kind!r} (use one of {', '.join(kinds)})")
     try:
         return Portal(id="adhoc", kind=PortalKind(kind), url=url, lang=lang)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "portal"
-        raise DatacityError(f"--{where}: {first['msg']} ({url!r})") from None
+    except InvalidModelError as exc:
+        first = exc.problems[0]
+        raise DatacityError(f"--{first.field or 'portal'}: {first.message}") from None
 
 
 def pinned_datasets(city: City) -> list[tuple[str, str, str]]:

@@ -1,8 +1,11 @@
 """Bulk import of programme records from CSV: all or nothing, every bad row reported.
 
 Rule header: the file is read as a stream (``csv`` module, UTF-8 with or without BOM) inside one
-transaction. Each row is checked as it comes; good rows are written in batches with Core
-``executemany`` (so memory stays flat however long the file), bad rows are collected as
+transaction. Rows are validated a batch at a time by their kind's row type, made of the domain's
+own field types (so a CSV cell is refused exactly where a city file or a model built in code
+would be), then cross-checked (references, duplicates, the season's phases); good rows are written
+in batches with Core ``executemany`` (so memory stays flat however long the file), bad rows are
+collected as
 ``FILE:ROW: column: message`` (row 1 is the header). At the end, if any row was bad, the
 transaction is rolled back and :class:`ImportRowsError` lists them all: nothing is written.
 Duplicates are found within a batch directly and against the records (earlier batches included)
@@ -17,19 +20,22 @@ docs/records.md and ``templates/csv/<kind>.csv``.
 from __future__ import annotations
 
 import csv
+import functools
 import io
-import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, get_args, get_origin, get_type_hints
 
+from pydantic import TypeAdapter, ValidationError
+
+from datacity_federation.domain.base import field_problems
 from datacity_federation.domain.city import City
-from datacity_federation.domain.records import RECORD_ID_PATTERN, AuditKind
+from datacity_federation.domain.records import AuditKind
 from datacity_federation.domain.season import Season
-from datacity_federation.domain.vocab import ApplicationStatus, Phase
+from datacity_federation.domain.vocab import Phase
 from datacity_federation.errors import ImportRowsError, RowProblem, StoreError
 
 if TYPE_CHECKING:
@@ -40,27 +46,7 @@ __all__ = [
     "ImportReport",
     "Importer",
     "import_csv",
-    "parse_date",
 ]
-
-# These mirror the domain's constrained types (domain.base / domain.records); a unit test keeps
-# them equal, so the fast path accepts exactly what the domain models accept.
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-RECORD_ID_RE = re.compile(RECORD_ID_PATTERN)
-LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-STATUSES = {s.value: s for s in ApplicationStatus}
-
-
-def parse_date(text: str) -> date:
-    """``YYYY-MM-DD`` -> date; ``ValueError`` with a readable message otherwise."""
-    if not DATE_RE.match(text):
-        raise ValueError(f"not a date {text!r} (use YYYY-MM-DD)")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"not a date {text!r} (no such day)") from None
 
 
 def new_person_id() -> str:
@@ -135,18 +121,73 @@ class ImportContext:
         }
 
 
-class Importer:
-    """One kind of CSV: its columns, how a row is checked, how a batch is written."""
+def _admits_none(hint: Any) -> bool:
+    while get_origin(hint) is Annotated:
+        hint = get_args(hint)[0]
+    return hint is type(None) or type(None) in get_args(hint)
 
-    required: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
-    prefixes: tuple[str, ...] = ()
+
+@functools.lru_cache(maxsize=32)
+def batch_adapter(line: Any) -> TypeAdapter[list[Any]]:
+    """The validator of a batch of ``line`` values (built once per row type)."""
+    return TypeAdapter(list[line])
+
+
+class Importer:
+    """One kind of CSV: its row type, the cross-checks of a row, how a batch is written.
+
+    Rule: ``line`` is the type of one row, a ``NamedTuple`` of the domain's field types or a
+    domain model; its fields are the columns (those without a default are required). Each batch
+    of rows is validated by that type at once (one ``TypeAdapter`` call); a refused value is
+    reported at its row and column, worded as everywhere else, and its row goes no further.
+    """
+
+    line: ClassVar[Any] = None
+    """The type of one row (its fields are the file's columns, plus ``context`` values)."""
+    context_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields of ``line`` filled from the import's context, not from a column."""
+    defaulted: ClassVar[tuple[str, ...]] = ()
+    """Fields filled from the import's context when their (optional) column is blank."""
+    prefixes: ClassVar[tuple[str, ...]] = ()
     """Column name prefixes of dynamic columns (``score_<criterion>``)."""
+    columns: ClassVar[dict[str, str]] = {}
+    """The column to name when a field of ``line`` is refused, when it is not the field's name."""
+    whole_row: ClassVar[str] = ""
+    """The column named when a rule over the whole row is broken."""
+    required: ClassVar[tuple[str, ...]] = ()
+    optional: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.line is None:
+            return
+        fields = getattr(cls.line, "model_fields", None)
+        if fields is not None:  # a domain model: a field with a default is optional
+            names = [n for n in fields if n not in cls.context_fields]
+            needed = {n for n in names if fields[n].is_required()}
+        elif hasattr(cls.line, "_fields"):  # a NamedTuple: likewise
+            names = [n for n in cls.line._fields if n not in cls.context_fields]
+            needed = {n for n in names if n not in cls.line._field_defaults}
+        else:  # a TypedDict: a field that may be None is optional (a blank cell reads as None)
+            hints = get_type_hints(cls.line, include_extras=True)
+            names = [n for n in hints if n not in cls.context_fields]
+            needed = {n for n in names if not _admits_none(hints[n])}
+        needed -= set(cls.defaulted)
+        columns = [cls.columns.get(n, n) for n in names]
+        cls.required = tuple(
+            c for n, c in zip(names, columns, strict=True) if n in needed and "*" not in c
+        )
+        cls.optional = tuple(
+            c for n, c in zip(names, columns, strict=True) if n not in needed and "*" not in c
+        )
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
         self.header: list[str] = []
         self.at: dict[str, int] = {}
+        self.fields: list[tuple[str, int]] = []
+        self.context: dict[str, Any] = {}
+        self.adapter = batch_adapter(self.line)
 
     def bind(self, header: list[str]) -> None:
         """Learn the file's column order; a missing optional column reads as ``""``."""
@@ -155,16 +196,44 @@ class Importer:
             name: header.index(name) if name in header else len(header)
             for name in (*self.required, *self.optional)
         }
+        self.fields = list(self.at.items())
 
-    def check(self, row: int, values: list[str]) -> Any:
-        """The row's payload, or ``None`` after reporting its problems on ``ctx``.
+    def check(self, row: int, values: list[str]) -> dict[str, Any] | None:
+        """The row as input of ``line``: the context, then every non-blank cell (a blank
+        optional cell takes its field's default). ``values`` has one more item than the header,
+        an empty string, which the missing optional columns point at."""
+        out = dict(self.context)
+        for name, i in self.fields:
+            text = values[i].strip()
+            if text:
+                out[name] = text
+        return out
 
-        ``values`` has one more item than the header, an empty string, which the missing
-        optional columns point at."""
-        raise NotImplementedError
+    def validate(self, batch: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+        """The batch's rows that ``line`` accepts, as ``line`` values; the others reported."""
+        try:
+            lines = self.adapter.validate_python([raw for _, raw in batch])
+        except ValidationError as exc:
+            refused = set()
+            for problem in field_problems(exc):
+                index, *loc = problem.loc
+                assert isinstance(index, int)
+                refused.add(index)
+                blank = problem.kind == "missing" or problem.value is None
+                message = "missing value" if blank else problem.message
+                self.ctx.bad(batch[index][0], self.column(loc), message)
+            kept = [item for i, item in enumerate(batch) if i not in refused]
+            return self.validate(kept) if kept else []
+        return [(row, line) for (row, _), line in zip(batch, lines, strict=True)]
+
+    def column(self, loc: list[str | int]) -> str:
+        """The column a refused field came from."""
+        name = str(loc[0]) if loc else self.whole_row
+        return self.columns.get(name, name)
 
     def flush(self, batch: list[tuple[int, Any]]) -> None:
-        """Write a batch of checked rows (dropping, and reporting, duplicates)."""
+        """Write a batch of validated rows (dropping, and reporting, what the cross-checks
+        refuse: unknown references, duplicates, the phase rules)."""
         raise NotImplementedError
 
     def finish(self) -> None:
@@ -287,12 +356,12 @@ def _run(
                 if payload is not None:
                     batch.append((row, payload))
                     if len(batch) >= batch_size:
-                        importer.flush(batch)
+                        importer.flush(importer.validate(batch))
                         batch = []
                         if progress is not None:
                             progress(raw.tell(), size)
             if batch:
-                importer.flush(batch)
+                importer.flush(importer.validate(batch))
             if not ctx.problems:
                 importer.finish()
             if progress is not None:

@@ -1,32 +1,29 @@
 """The smaller CSV kinds: reviews, pilots, measurements, startups, reviewers.
 
-Rule header: these files have tens to thousands of rows, so each good row is validated through
-its domain model and written at once (inside the import's single transaction); the keys seen in
-the file are kept to name the row a duplicate repeats. Errors of the domain models are mapped
-back to the CSV column they came from.
+Rule header: these files have tens to thousands of rows. Each kind's row type is a domain model
+(``Assessment``, ``Pilot``) or a ``NamedTuple`` of the domain's field types, validated a batch at a
+time like every kind; then each row is cross-checked (references, lifecycle, duplicates, keys seen
+earlier in the file) and written at once, inside the import's single transaction.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any, ClassVar, NamedTuple
 
-from pydantic import ValidationError
+from pydantic import BeforeValidator
 
-from datacity_federation._services.records_import import (
-    RECORD_ID_RE,
-    SLUG_RE,
-    ImportContext,
-    Importer,
-    parse_date,
-)
+from datacity_federation._services.records_import import ImportContext, Importer
 from datacity_federation.domain import lifecycle
+from datacity_federation.domain.base import Code, Email, NonEmptyText, Slug
+from datacity_federation.domain.city import Website
 from datacity_federation.domain.records import (
     Assessment,
     AuditKind,
     KpiMeasurement,
+    Measure,
     Pilot,
+    RecordId,
 )
 from datacity_federation.domain.vocab import PilotStatus
 from datacity_federation.errors import DomainError, StoreError, TransitionError
@@ -42,20 +39,19 @@ __all__ = [
 
 
 class RowImporter(Importer):
-    """Checks and writes each row at once; subclasses implement :meth:`row`."""
+    """Cross-checks and writes each validated row at once; subclasses implement :meth:`row`."""
 
     def __init__(self, ctx: ImportContext) -> None:
         super().__init__(ctx)
         self.seen: dict[Any, int] = {}
-
-    def check(self, row: int, values: list[str]) -> Any:
-        self.row(row, {k: v.strip() for k, v in zip(self.header, values, strict=False)})
-        return None
+        known = {"city": ctx.city.id, "season": ctx.season.id, "currency": ctx.city.currency}
+        self.context = {name: known[name] for name in (*self.context_fields, *self.defaulted)}
 
     def flush(self, batch: list[tuple[int, Any]]) -> None:
-        return None
+        for row, line in batch:
+            self.row(row, line)
 
-    def row(self, row: int, rec: dict[str, str]) -> None:
+    def row(self, row: int, line: Any) -> None:
         raise NotImplementedError
 
     # helpers -----------------------------------------------------------------------------
@@ -67,44 +63,6 @@ class RowImporter(Importer):
             return False
         self.seen[key] = row
         return True
-
-    def day(self, row: int, rec: dict[str, str], column: str, required: bool = False) -> Any:
-        text = rec.get(column, "")
-        if not text:
-            if required:
-                self.ctx.bad(row, column, "missing value")
-                return False
-            return None
-        try:
-            return parse_date(text)
-        except ValueError as exc:
-            self.ctx.bad(row, column, str(exc))
-            return False
-
-    def number(self, row: int, rec: dict[str, str], column: str, required: bool = True) -> Any:
-        text = rec.get(column, "").replace(" ", "")
-        if not text:
-            if required:
-                self.ctx.bad(row, column, "missing value")
-                return False
-            return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            self.ctx.bad(row, column, f"not a number {text!r} (use a dot for decimals: 1234.50)")
-            return False
-        if not value.is_finite():
-            self.ctx.bad(row, column, f"not a finite number {text!r}")
-            return False
-        return value
-
-    def invalid(
-        self, row: int, exc: ValidationError, columns: dict[str, str], default: str
-    ) -> None:
-        for err in exc.errors():
-            loc = err["loc"]
-            name = str(loc[0]) if loc else default
-            self.ctx.bad(row, columns.get(name, name), err["msg"].removeprefix("Value error, "))
 
     def insert(self, model: type[Any], values: dict[str, Any] | list[dict[str, Any]]) -> None:
         from sqlalchemy import insert
@@ -131,45 +89,41 @@ class RowImporter(Importer):
 
 
 class ReviewsImporter(RowImporter):
-    required = ("application", "reviewer", "recommendation", "reviewed_on")
-    optional = ("comment",)
-    prefixes = ("score_",)
+    """Reviews: one :class:`Assessment` per row, its scores in ``score_<criterion>`` columns."""
 
-    def row(self, row: int, rec: dict[str, str]) -> None:
+    line = Assessment
+    context_fields = ("city",)
+    prefixes = ("score_",)
+    columns: ClassVar[dict[str, str]] = {"scores": "score_*"}
+    whole_row = "application"
+
+    def check(self, row: int, values: list[str]) -> dict[str, Any] | None:
+        out = super().check(row, values)
+        assert out is not None
+        out["scores"] = {
+            column.removeprefix("score_"): text
+            for column, value in zip(self.header, values, strict=False)
+            if column.startswith("score_") and (text := value.strip())
+        }
+        return out
+
+    def column(self, loc: list[str | int]) -> str:
+        if len(loc) > 1 and loc[0] == "scores":
+            return f"score_{loc[1]}"
+        return super().column(loc)
+
+    def row(self, row: int, review: Assessment) -> None:
         from datacity_federation._services.assessments import check_assessment, save_assessment
         from datacity_federation._store import tables as t
         from datacity_federation._store.repository import get_application
 
         ctx = self.ctx
-        scores: dict[str, Any] = {}
-        for column, text in rec.items():
-            if column.startswith("score_") and text:
-                if not text.isdigit():
-                    ctx.bad(row, column, f"not a whole number {text!r}")
-                    return
-                scores[column.removeprefix("score_")] = int(text)
-        day = self.day(row, rec, "reviewed_on", required=True)
-        if day is False:
-            return
-        try:
-            review = Assessment(
-                city=ctx.city.id,
-                application=rec["application"],
-                reviewer=rec["reviewer"],
-                scores=scores,
-                recommendation=rec["recommendation"],
-                reviewed_on=day,
-                comment=rec.get("comment") or None,
-            )
-        except ValidationError as exc:
-            self.invalid(row, exc, {"scores": "score_*"}, "application")
-            return
         app = get_application(ctx.conn, ctx.city.id, review.application)
         if app is not None and app.season != ctx.season.id:
             ctx.bad(row, "application", f"application {app.id} belongs to season {app.season}")
             return
         challenge, problems = check_assessment(
-            ctx.conn, ctx.city, review, on=day, override=ctx.override
+            ctx.conn, ctx.city, review, on=review.reviewed_on, override=ctx.override
         )
         for column, message in problems:
             ctx.bad(row, "score_*" if column == "scores" else column, message)
@@ -193,31 +147,18 @@ class ReviewsImporter(RowImporter):
 
 
 class PilotsImporter(RowImporter):
-    required = ("id", "application", "status")
-    optional = ("outcome", "started_on", "completed_on", "closed_on")
+    """Pilots: one :class:`Pilot` per row."""
 
-    def row(self, row: int, rec: dict[str, str]) -> None:
+    line = Pilot
+    context_fields = ("city", "season")
+    whole_row = "status"
+
+    def row(self, row: int, pilot: Pilot) -> None:
         from datacity_federation._store import tables as t
         from datacity_federation._store.mapping import pilot_row
         from datacity_federation._store.repository import get_application
 
         ctx = self.ctx
-        days = {c: self.day(row, rec, c) for c in ("started_on", "completed_on", "closed_on")}
-        if any(v is False for v in days.values()):
-            return
-        try:
-            pilot = Pilot(
-                id=rec["id"],
-                city=ctx.city.id,
-                season=ctx.season.id,
-                application=rec["application"],
-                status=rec["status"],
-                outcome=rec.get("outcome") or None,
-                **days,
-            )
-        except ValidationError as exc:
-            self.invalid(row, exc, {}, "status")
-            return
         app = get_application(ctx.conn, ctx.city.id, pilot.application)
         if app is None:
             ctx.bad(row, "application", f"unknown application {pilot.application!r}")
@@ -272,24 +213,31 @@ class PilotsImporter(RowImporter):
         ctx.count("pilots", 1)
 
 
-class MeasurementsImporter(RowImporter):
-    required = ("pilot", "indicator", "measured_on", "value")
-    optional = ("baseline",)
+class MeasurementLine(NamedTuple):
+    """One row of ``measurements.csv``, typed like :class:`KpiMeasurement` (the baseline, when
+    not given, is the KPI's)."""
 
-    def row(self, row: int, rec: dict[str, str]) -> None:
+    pilot: RecordId
+    indicator: Code
+    measured_on: date
+    value: Measure
+    baseline: Measure | None = None
+
+
+class MeasurementsImporter(RowImporter):
+    """KPI measurements of running or completed pilots."""
+
+    line = MeasurementLine
+
+    def row(self, row: int, rec: MeasurementLine) -> None:
         from datacity_federation._store import tables as t
         from datacity_federation._store.mapping import measurement_row
         from datacity_federation._store.repository import get_application, get_pilot
 
         ctx = self.ctx
-        day = self.day(row, rec, "measured_on", required=True)
-        value = self.number(row, rec, "value")
-        baseline = self.number(row, rec, "baseline", required=False)
-        if False in (day, value, baseline):
-            return
-        pilot = get_pilot(ctx.conn, ctx.city.id, rec["pilot"])
+        pilot = get_pilot(ctx.conn, ctx.city.id, rec.pilot)
         if pilot is None or pilot.season != ctx.season.id:
-            ctx.bad(row, "pilot", f"unknown pilot {rec['pilot']!r} in season {ctx.season.id}")
+            ctx.bad(row, "pilot", f"unknown pilot {rec.pilot!r} in season {ctx.season.id}")
             return
         if pilot.status is PilotStatus.PLANNED:
             ctx.bad(row, "pilot", f"pilot {pilot.id} has not started: nothing to measure yet")
@@ -298,20 +246,18 @@ class MeasurementsImporter(RowImporter):
         challenge = next(
             c for c in ctx.season.challenges if app is not None and c.id == app.challenge
         )
-        kpi = next((k for k in challenge.kpis if k.indicator == rec["indicator"]), None)
+        kpi = next((k for k in challenge.kpis if k.indicator == rec.indicator), None)
         if kpi is None:
             known = ", ".join(k.indicator for k in challenge.kpis) or "none"
-            ctx.bad(
-                row, "indicator", f"{rec['indicator']!r} is not a KPI of {challenge.id} ({known})"
-            )
+            ctx.bad(row, "indicator", f"{rec.indicator!r} is not a KPI of {challenge.id} ({known})")
             return
         m = KpiMeasurement(
             city=ctx.city.id,
             pilot=pilot.id,
             indicator=kpi.indicator,
-            measured_on=day,
-            baseline=kpi.baseline if baseline is None else baseline,
-            value=value,
+            measured_on=rec.measured_on,
+            baseline=kpi.baseline if rec.baseline is None else rec.baseline,
+            value=rec.value,
         )
         key = (m.pilot, m.indicator, m.measured_on)
         if not self.once(row, "measured_on", key, "measurement"):
@@ -326,75 +272,78 @@ class MeasurementsImporter(RowImporter):
         ctx.count("kpi_measurements", 1)
 
 
-class StartupsImporter(RowImporter):
-    required = ("id", "name")
-    optional = ("website",)
+def _id_list(value: Any) -> Any:
+    """``"a; b,c"`` -> ``["a", "b", "c"]`` (a list of partner ids in one cell)."""
+    if isinstance(value, str):
+        return [i.strip() for i in value.replace(",", ";").split(";") if i.strip()]
+    return value
 
-    def row(self, row: int, rec: dict[str, str]) -> None:
+
+class StartupLine(NamedTuple):
+    """One row of ``startups.csv``, typed like a start-up :class:`Partner`."""
+
+    id: Slug
+    name: NonEmptyText
+    website: Website | None = None
+
+
+class StartupsImporter(RowImporter):
+    """Start-ups registered as partners of the city (kind ``startup``)."""
+
+    line = StartupLine
+
+    def row(self, row: int, rec: StartupLine) -> None:
         from datacity_federation._services.records import register_startup_on
 
         ctx = self.ctx
-        if not SLUG_RE.match(rec["id"]):
-            ctx.bad(row, "id", f"not an id {rec['id']!r} (lower-case letters, digits, '-', '_')")
-            return
-        if not rec["name"]:
-            ctx.bad(row, "name", "missing value")
-            return
-        if not self.once(row, "id", rec["id"], f"start-up {rec['id']!r}"):
+        if not self.once(row, "id", rec.id, f"start-up {rec.id!r}"):
             return
         try:
-            register_startup_on(
-                ctx.conn,
-                ctx.city,
-                rec["id"],
-                rec["name"],
-                rec.get("website") or None,
-                ctx.at,
-                ctx.by,
-            )
-        except ValidationError as exc:
-            self.invalid(row, exc, {}, "id")
-            return
+            register_startup_on(ctx.conn, ctx.city, rec.id, rec.name, rec.website, ctx.at, ctx.by)
         except StoreError as exc:
             ctx.bad(row, "id", str(exc).split(": ", 1)[-1])
             return
         ctx.count("startups", 1)
 
 
-class ReviewersImporter(RowImporter):
-    required = ("id",)
-    optional = ("name", "email", "employer", "conflicts")
+class ReviewerLine(NamedTuple):
+    """One row of ``reviewers.csv``, typed like :class:`Assessor` and its :class:`Person`."""
 
-    def row(self, row: int, rec: dict[str, str]) -> None:
+    id: RecordId
+    name: str | None = None
+    email: Email | None = None
+    employer: Slug | None = None
+    conflicts: Annotated[tuple[Slug, ...], BeforeValidator(_id_list)] = ()
+
+
+class ReviewersImporter(RowImporter):
+    """Reviewers and the partners they declared a conflict of interest with."""
+
+    line = ReviewerLine
+
+    def row(self, row: int, rec: ReviewerLine) -> None:
         from datacity_federation._services.assessments import register_assessor_on
 
         ctx = self.ctx
-        if not RECORD_ID_RE.match(rec["id"]):
-            ctx.bad(row, "id", f"not a record id {rec['id']!r}")
-            return
-        conflicts = [c for c in rec.get("conflicts", "").replace(",", ";").split(";") if c.strip()]
-        for column, ids in (("employer", [rec.get("employer", "")]), ("conflicts", conflicts)):
-            for pid in (i.strip() for i in ids if i.strip()):
-                if ctx.city.partner(pid) is None:
+        for column, ids in (("employer", [rec.employer]), ("conflicts", rec.conflicts)):
+            for pid in ids:
+                if pid is not None and ctx.city.partner(pid) is None:
                     ctx.bad(row, column, f"unknown partner {pid!r}")
                     return
-        if not self.once(row, "id", rec["id"], f"reviewer {rec['id']!r}"):
+        if not self.once(row, "id", rec.id, f"reviewer {rec.id!r}"):
             return
         try:
             register_assessor_on(
                 ctx.conn,
                 ctx.city,
-                rec["id"],
-                rec.get("name") or None,
-                rec.get("email") or None,
-                rec.get("employer") or None,
-                [c.strip() for c in conflicts],
+                rec.id,
+                rec.name,
+                rec.email,
+                rec.employer,
+                list(rec.conflicts),
                 ctx.at,
                 ctx.by,
             )
-        except ValidationError as exc:
-            self.invalid(row, exc, {}, "id")
-            return
         except StoreError as exc:
             ctx.bad(row, "id", str(exc).split(": ", 1)[-1])
             return

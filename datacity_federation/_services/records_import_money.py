@@ -1,17 +1,16 @@
 """The money kinds of CSV: sponsorships (per season) and contract values (per closed pilot).
 
-Rule header: amounts are exact decimals in the city's currency (a ``currency`` column, when
-given, must name it); each good row is validated through its domain model and written at once,
-with its audit event, inside the import's single transaction. A contract value belongs to a pilot
+Rule header: a row is a :class:`Sponsorship` or :class:`ContractValue` (exact decimal amounts,
+validated a batch at a time like every kind); its ``currency`` column, when given, must name the
+city's currency. Each good row is written at once, with its audit event, inside the import's
+single transaction. A contract value belongs to a pilot
 of the season closed with a contract or a joint commercial offer, one row per contracting
 partner.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import ValidationError
+from typing import ClassVar
 
 from datacity_federation._services.records_import_kinds import RowImporter
 from datacity_federation.domain.records import AuditKind, ContractValue, Sponsorship
@@ -21,54 +20,40 @@ __all__ = ["ContractsImporter", "SponsorshipsImporter"]
 
 
 class MoneyImporter(RowImporter):
-    """Shared checks of the money kinds: the amount, the day, the city's currency."""
+    """Shared check of the money kinds: amounts are in the city's currency."""
 
-    def money(self, row: int, rec: dict[str, str]) -> tuple[Any, Any] | None:
-        """``(amount, signed_on)`` of the row, or ``None`` after reporting its problems."""
-        ctx = self.ctx
-        amount = self.number(row, rec, "amount")
-        day = self.day(row, rec, "signed_on")
-        if False in (amount, day):
-            return None
-        currency = rec.get("currency") or ctx.city.currency
-        if currency != ctx.city.currency:
-            ctx.bad(
-                row,
-                "currency",
-                f"{currency!r}: amounts are in the city's currency {ctx.city.currency}",
+    context_fields: ClassVar[tuple[str, ...]] = ("city",)
+    defaulted = ("currency",)
+    whole_row = "amount"
+
+    def foreign(self, row: int, currency: str) -> bool:
+        """True (and a problem) when the row's currency is not the city's."""
+        city = self.ctx.city.currency
+        if currency != city:
+            self.ctx.bad(
+                row, "currency", f"{currency!r}: amounts are in the city's currency {city}"
             )
-            return None
-        return amount, day
+            return True
+        return False
 
 
 class SponsorshipsImporter(MoneyImporter):
-    required = ("partner", "amount")
-    optional = ("currency", "signed_on")
+    """What each corporate partner gives to fund the season."""
 
-    def row(self, row: int, rec: dict[str, str]) -> None:
+    line = Sponsorship
+    context_fields = ("city", "season")
+
+    def row(self, row: int, item: Sponsorship) -> None:
         from datacity_federation._store import tables as t
         from datacity_federation._store.mapping import sponsorship_row
 
         ctx = self.ctx
-        money = self.money(row, rec)
-        if money is None:
+        if self.foreign(row, item.currency):
             return
-        partner = ctx.city.partner(rec["partner"])
+        partner = ctx.city.partner(item.partner)
         if partner is None or partner.kind is PartnerKind.STARTUP:
             what = "unknown partner" if partner is None else "a start-up cannot sponsor"
-            ctx.bad(row, "partner", f"{what}: {rec['partner']!r}")
-            return
-        try:
-            item = Sponsorship(
-                city=ctx.city.id,
-                season=ctx.season.id,
-                partner=partner.id,
-                amount=money[0],
-                currency=ctx.city.currency,
-                signed_on=money[1],
-            )
-        except ValidationError as exc:
-            self.invalid(row, exc, {}, "amount")
+            ctx.bad(row, "partner", f"{what}: {item.partner!r}")
             return
         if not self.once(row, "partner", partner.id, f"sponsorship of {partner.id}"):
             return
@@ -85,42 +70,28 @@ class SponsorshipsImporter(MoneyImporter):
 class ContractsImporter(MoneyImporter):
     """Contract values: what a contract or a joint commercial offer is worth, per partner."""
 
-    required = ("pilot", "partner", "amount")
-    optional = ("currency", "signed_on")
+    line = ContractValue
 
-    def row(self, row: int, rec: dict[str, str]) -> None:
+    def row(self, row: int, item: ContractValue) -> None:
         from datacity_federation._services.outcomes import contract_problem
         from datacity_federation._store import tables as t
         from datacity_federation._store.mapping import contract_row
         from datacity_federation._store.repository import get_pilot
 
         ctx = self.ctx
-        money = self.money(row, rec)
-        if money is None:
+        if self.foreign(row, item.currency):
             return
-        pilot = get_pilot(ctx.conn, ctx.city.id, rec["pilot"])
+        pilot = get_pilot(ctx.conn, ctx.city.id, item.pilot)
         if pilot is None or pilot.season != ctx.season.id:
-            ctx.bad(row, "pilot", f"unknown pilot {rec['pilot']!r} in season {ctx.season.id}")
+            ctx.bad(row, "pilot", f"unknown pilot {item.pilot!r} in season {ctx.season.id}")
             return
         problem = contract_problem(pilot)
         if problem is not None:
             ctx.bad(row, "pilot", problem)
             return
-        partner = ctx.city.partner(rec["partner"])
+        partner = ctx.city.partner(item.partner)
         if partner is None:
-            ctx.bad(row, "partner", f"unknown partner: {rec['partner']!r}")
-            return
-        try:
-            item = ContractValue(
-                city=ctx.city.id,
-                pilot=pilot.id,
-                partner=partner.id,
-                amount=money[0],
-                currency=ctx.city.currency,
-                signed_on=money[1],
-            )
-        except ValidationError as exc:
-            self.invalid(row, exc, {}, "amount")
+            ctx.bad(row, "partner", f"unknown partner: {item.partner!r}")
             return
         key = (pilot.id, partner.id)
         if not self.once(row, "partner", key, f"value of {pilot.id} for {partner.id}"):

@@ -9,7 +9,10 @@ file is written.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from datacity_federation._services.records_import_kinds import RowImporter
 from datacity_federation.domain.phase_dates import DateSource
@@ -19,6 +22,7 @@ from datacity_federation.errors import DomainError
 __all__ = ["PhasesImporter"]
 
 PHASES = {p.value: p for p in Phase}
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class PhasesImporter(RowImporter):
@@ -36,8 +40,8 @@ class PhasesImporter(RowImporter):
         if ctx.season.span(phase) is None:
             ctx.bad(row, "phase", f"the season's plan has no {phase.value} phase")
             return
-        started = self.day(row, rec, "started_on")
-        ended = self.day(row, rec, "ended_on")
+        started = self._day(row, rec, "started_on")
+        ended = self._day(row, rec, "ended_on")
         if started is False or ended is False:
             return
         if started is None and ended is None:
@@ -55,3 +59,16 @@ class PhasesImporter(RowImporter):
             ctx.bad(row, "ended_on" if ended is not None else "started_on", str(exc))
             return
         ctx.count("season_phase_dates", 1)
+
+    def _day(self, row: int, rec: dict[str, str], column: str) -> date | Literal[False] | None:
+        """The column's day, ``None`` when empty, ``False`` after reporting a bad one."""
+        text = rec.get(column, "")
+        if not text:
+            return None
+        try:
+            if not DAY.match(text):
+                raise ValueError(text)
+            return date.fromisoformat(text)
+        except ValueError:
+            self.ctx.bad(row, column, f"not a date (use YYYY-MM-DD) (got {text!r})")
+            return False

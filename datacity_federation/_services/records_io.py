@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from datacity_federation.errors import StoreError
+from datacity_federation.errors import InvalidModelError, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy import Column, Connection, Engine, Table
@@ -179,7 +179,6 @@ def _decode_row(source: Path, tbl: Table, city: str, index: int, row: Any) -> di
 
 def _check_readable(conn: Connection, city: str) -> None:
     """Read everything back through the domain models (validation on the way in)."""
-    from pydantic import ValidationError
     from sqlalchemy import select
 
     from datacity_federation._store import mapping as m
@@ -200,8 +199,5 @@ def _check_readable(conn: Connection, city: str) -> None:
             for row in conn.execute(select(tbl).where(tbl.c.city_id == city)).mappings():
                 read(row)
         list_events(conn, city)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise StoreError(
-            f"the export holds an invalid record: {first['loc']}: {first['msg']}"
-        ) from None
+    except InvalidModelError as exc:
+        raise StoreError(f"the export holds an invalid record: {exc}") from None

@@ -46,7 +46,7 @@ from datacity_federation.domain.records import (
 )
 from datacity_federation.domain.season import PhaseSpan, Season
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PilotStatus
-from datacity_federation.errors import StoreError
+from datacity_federation.errors import InvalidModelError, StoreError
 
 __all__ = [
     "ApplicationFacts",
@@ -82,17 +82,12 @@ def _by(conn: Connection, model: type[Any], city: str, *order: str) -> list[dict
 def load_city(conn: Connection, city_id: str) -> City:
     """The city as stored; :class:`StoreError` naming ``sync-config`` when it is not there, or
     when what is stored no longer makes a valid city (rows written by another tool or version)."""
-    from pydantic import ValidationError
-
     try:
         return _load_city(conn, city_id)
-    except ValidationError as exc:
-        where = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or e.get('title', 'city')}: {e['msg']}"
-            for e in exc.errors()[:3]
-        )
+    except InvalidModelError as exc:
+        where = "; ".join(str(p) for p in exc.problems[:3])
         raise StoreError(
-            f"city {city_id!r} in the records is not valid ({exc.title}: {where}); fix the city "
+            f"city {city_id!r} in the records is not valid ({exc.model}: {where}); fix the city "
             "file and run `datacity db sync-config`"
         ) from None
 

@@ -16,8 +16,6 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from pydantic import ValidationError
-
 from datacity_federation.domain.release import (
     ALL_THEMES,
     MAX_FRACTION_DIGITS,
@@ -26,7 +24,7 @@ from datacity_federation.domain.release import (
     Cell,
 )
 from datacity_federation.domain.vocab import Theme
-from datacity_federation.errors import ReleaseError
+from datacity_federation.errors import InvalidModelError, ReleaseError
 
 __all__ = ["COLUMNS", "MAX_ROWS", "SIGNED_METRICS", "format_decimal", "read_cells", "write_cells"]
 
@@ -137,10 +135,10 @@ def _row(row: list[str], line: int, themes: set[str]) -> Cell:
             unit=unit,
             status=status,
         )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "row"
-        msg = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "enum":
-            msg = f"unknown {field} {str(first['input'])[:40]!r}"
+    except InvalidModelError as exc:
+        first = exc.problems[0]
+        field = first.field or "row"
+        msg = first.message
+        if first.kind == "enum":
+            msg = f"unknown {field} {str(first.value)[:40]!r}"
         raise ReleaseError(f"{where}: {field}: {msg}") from None

@@ -1,4 +1,4 @@
-"""The pure domain model: stdlib and pydantic only, no I/O, no clock."""
+"""The pure domain model: stdlib and pydantic (Babel for CLDR's code lists), no I/O, no clock."""
 
 from __future__ import annotations
 

@@ -10,25 +10,69 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from typing import Annotated, Self, TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import Field, StringConstraints, ValidationInfo, model_validator
+from pydantic import AfterValidator, Field, StringConstraints
 
 from datacity_federation.domain.base import (
+    CountryCode,
+    CrossChecked,
+    CurrencyCode,
     DomainModel,
+    Email,
     LanguageTag,
     LocalizedText,
     Problem,
     Slug,
-    checks_deferred,
+    TimeZoneName,
     prefixed,
-    raise_problems,
 )
 from datacity_federation.domain.challenge import Challenge
 from datacity_federation.domain.season import PhaseDurations, Season
-from datacity_federation.domain.vocab import PartnerKind, PortalKind, Theme
+from datacity_federation.domain.vocab import DISCLOSURE_PROFILES, PartnerKind, PortalKind, Theme
 
-__all__ = ["City", "Contact", "Partner", "Portal", "RateLimit"]
+__all__ = [
+    "City",
+    "Contact",
+    "Partner",
+    "Portal",
+    "ProfileName",
+    "RateLimit",
+    "Website",
+    "profile_problems",
+]
+
+
+def _known_profile(name: str) -> str:
+    if name not in DISCLOSURE_PROFILES:
+        raise ValueError(f"unknown profile {name!r} ({', '.join(DISCLOSURE_PROFILES)})")
+    return name
+
+
+ProfileName = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$"), AfterValidator(_known_profile)
+]
+"""The name of a disclosure profile (``default`` or ``strict``)."""
+
+
+Website = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+"""A public web site's http(s) address."""
+
+
+def profile_problems(profile: str | None, floor: str) -> list[Problem]:
+    """A city's disclosure profile looser than its federation's floor (a city may only tighten)."""
+    if profile is None or profile not in DISCLOSURE_PROFILES or floor not in DISCLOSURE_PROFILES:
+        return []
+    if DISCLOSURE_PROFILES.index(profile) < DISCLOSURE_PROFILES.index(floor):
+        return [
+            (
+                ("disclosure_profile",),
+                f"{profile!r} is looser than the federation's {floor!r}; a city may only make "
+                "the rules stricter",
+            )
+        ]
+    return []
+
 
 T = TypeVar("T")
 
@@ -87,11 +131,7 @@ class Contact(DomainModel):
 
     name: Annotated[str, Field(min_length=1, json_schema_extra=PERSONAL)]
     """Full name (personal data)."""
-    email: Annotated[
-        str,
-        StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-        Field(json_schema_extra=PERSONAL),
-    ]
+    email: Annotated[Email, Field(json_schema_extra=PERSONAL)]
     """E-mail address (personal data)."""
     role: str | None = None
     """Role at the partner, e.g. programme lead."""
@@ -106,24 +146,24 @@ class Partner(DomainModel):
     """city, corporate, startup, research, operator or data_provider."""
     name: LocalizedText
     """Name per language (a single language is fine for a proper name)."""
-    website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    website: Website | None = None
     """Public web site."""
     contacts: Annotated[tuple[Contact, ...], Field(json_schema_extra=PERSONAL)] = ()
     """People to talk to (personal data: kept in the city, never shared)."""
 
 
-class City(DomainModel):
+class City(CrossChecked):
     """A member city of the federation, as declared in ``cities/<id>.yaml``."""
 
     id: Slug
     """Identifier of the city, the file's stem: ``paris``."""
     name: LocalizedText
     """Name per language; must include the city's first language."""
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    country: CountryCode
     """ISO 3166-1 alpha-2 country code, e.g. ``FR``."""
-    timezone: Annotated[str, StringConstraints(min_length=1)]
+    timezone: TimeZoneName
     """IANA time zone, e.g. ``Europe/Paris``."""
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    currency: CurrencyCode
     """ISO 4217 currency code of the city's money figures, e.g. ``EUR``."""
     languages: Annotated[tuple[LanguageTag, ...], Field(min_length=1)]
     """Languages the city works in, BCP 47; the first is the default."""
@@ -135,18 +175,10 @@ class City(DomainModel):
     """Cities this one shares data and experience with (ids, members or not)."""
     season_template: PhaseDurations | None = None
     """Phase lengths for this city's seasons, overriding the federation's template."""
-    disclosure_profile: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")] | None = (
-        None
-    )
+    disclosure_profile: ProfileName | None = None
     """Disclosure rules for releases; may only be stricter than the federation's."""
     seasons: tuple[Season, ...] = ()
     """The city's seasons, oldest first."""
-
-    @model_validator(mode="after")
-    def _check(self, info: ValidationInfo) -> Self:
-        if not checks_deferred(info):
-            raise_problems(self.problems())
-        return self
 
     @property
     def default_language(self) -> str:

@@ -17,7 +17,15 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
-from datacity_federation.domain.base import Code, DomainModel, LanguageTag, Slug
+from datacity_federation.domain.base import (
+    RECORD_ID_PATTERN,
+    Code,
+    CurrencyCode,
+    DomainModel,
+    Email,
+    LanguageTag,
+    Slug,
+)
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PilotStatus
 
 __all__ = [
@@ -30,12 +38,14 @@ __all__ = [
     "AuditKind",
     "ContractValue",
     "KpiMeasurement",
+    "Measure",
     "PERSONAL",
     "Person",
     "Pilot",
     "RECORD_ID_PATTERN",
     "Recommendation",
     "RecordId",
+    "Score",
     "Sponsorship",
     "personal_fields",
 ]
@@ -45,9 +55,6 @@ PERSONAL: dict[str, Any] = {"x-personal-data": True}
 
 AMOUNT_PLACES = 4
 """Money keeps at most this many decimal places (enough for every ISO 4217 currency)."""
-
-RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-"""What a record identifier may look like (form tools give ids such as ``APP-2017.001``)."""
 
 RecordId = Annotated[
     str,
@@ -70,8 +77,20 @@ def _exact_money(value: Decimal) -> Decimal:
 Amount = Annotated[Decimal, AfterValidator(_exact_money)]
 """An exact, non-negative amount of money with at most four decimal places."""
 
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 PersonalText = Annotated[str | None, Field(json_schema_extra=PERSONAL)]
+Score = Annotated[int, Field(ge=0, le=100)]
+"""A reviewer's score for one criterion."""
+
+
+def _finite(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("must be a finite number")
+    return value
+
+
+Measure = Annotated[Decimal, AfterValidator(_finite)]
+"""A measured value: an exact, finite decimal."""
+PersonalEmail = Annotated[Email | None, Field(json_schema_extra=PERSONAL)]
 
 
 def _aware(value: datetime) -> datetime:
@@ -116,7 +135,7 @@ class Person(DomainModel):
     """Stable identifier (given by the form tool, or derived from the e-mail address)."""
     name: PersonalText = None
     """Full name (personal data; empty once erased)."""
-    email: PersonalText = None
+    email: PersonalEmail = None
     """E-mail address (personal data; empty once erased)."""
     erased_on: date | None = None
     """The day the person's personal data was erased on request, if it was."""
@@ -173,7 +192,7 @@ class Assessment(DomainModel):
     """The reviewed application."""
     reviewer: RecordId
     """The reviewer."""
-    scores: dict[Code, Annotated[int, Field(ge=0, le=100)]]
+    scores: dict[Code, Score]
     """Score per criterion code of the challenge's rubric."""
     recommendation: Recommendation
     """What the reviewer recommends."""
@@ -234,17 +253,10 @@ class KpiMeasurement(DomainModel):
     """A KPI indicator of the pilot's challenge."""
     measured_on: date
     """Day of the measurement."""
-    baseline: Decimal
+    baseline: Measure
     """The value before the pilot, at the measured place."""
-    value: Decimal
+    value: Measure
     """The measured value."""
-
-    @field_validator("baseline", "value")
-    @classmethod
-    def _finite(cls, value: Decimal) -> Decimal:
-        if not value.is_finite():
-            raise ValueError("must be a finite number")
-        return value
 
 
 class Sponsorship(DomainModel):
@@ -258,7 +270,7 @@ class Sponsorship(DomainModel):
     """The sponsoring partner."""
     amount: Amount
     """Exact amount in the city's currency."""
-    currency: Currency
+    currency: CurrencyCode
     """ISO 4217 code; always the city's currency."""
     signed_on: date | None = None
     """Day the sponsorship was agreed."""
@@ -275,7 +287,7 @@ class ContractValue(DomainModel):
     """The contracting partner (the city or a company)."""
     amount: Amount
     """Exact amount in the city's currency."""
-    currency: Currency
+    currency: CurrencyCode
     """ISO 4217 code; always the city's currency."""
     signed_on: date | None = None
     """Day the contract was signed."""

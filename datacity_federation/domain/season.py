@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import Field
 
 from datacity_federation.domain.base import (
+    CrossChecked,
     DomainModel,
     Problem,
     Slug,
-    checks_deferred,
-    raise_problems,
 )
 from datacity_federation.domain.challenge import Challenge
 from datacity_federation.domain.vocab import Phase
@@ -93,7 +92,7 @@ class PhaseSpan(DomainModel):
         return self.start <= day <= self.end
 
 
-class Season(DomainModel):
+class Season(CrossChecked):
     """One nine-month season of a city, its timeline and its challenges."""
 
     id: Slug
@@ -110,12 +109,6 @@ class Season(DomainModel):
     """Declares that this season may start before the previous season of the city has ended."""
     challenges: tuple[Challenge, ...] = ()
     """The challenges the city and its partners set for this season."""
-
-    @model_validator(mode="after")
-    def _check(self, info: ValidationInfo) -> Self:
-        if not checks_deferred(info):
-            raise_problems(self.problems())
-        return self
 
     def problems(self) -> list[Problem]:
         """Timeline problems located inside the season (empty when the timeline is sound)."""

@@ -79,9 +79,16 @@ def test_new_city_refuses_to_overwrite(tmp_path: Path, run_cli: RunCli) -> None:
     ("change", "expected"),
     [
         (("--timezone", "Mars/Olympus"), "--timezone: unknown time zone 'Mars/Olympus'"),
-        (("--currency", "MADX"), "--currency: unknown currency 'MADX'"),
+        (
+            ("--currency", "MADX"),
+            "--currency: use an ISO 4217 currency code in capitals, e.g. 'EUR' (got 'MADX')",
+        ),
+        (("--currency", "MAX"), "--currency: unknown currency 'MAX'"),
         (("--country", "ZZ"), "--country: unknown country 'ZZ'"),
-        (("--languages", "ar,FR"), "--languages: not a BCP 47 language tag 'FR'"),
+        (
+            ("--languages", "ar,FR"),
+            "--languages: not a BCP 47 language tag (e.g. 'fr', 'zh-Hans') (got 'FR')",
+        ),
         (("--languages", "ar,xq"), "--languages: unknown language 'xq'"),
         (
             ("--first-season", "2016-02-30"),
@@ -110,7 +117,8 @@ def test_new_city_refuses_bad_slug(tmp_path: Path, run_cli: RunCli) -> None:
     args = ["new-city", "Casa Blanca", *CASABLANCA[2:], "--out", str(tmp_path)]
     result = run_cli(*args)
     assert result.err == (
-        "datacity: error: SLUG: use lower-case letters, digits, '-' or '_' (got 'Casa Blanca')\n"
+        "datacity: error: SLUG: use lower-case letters, digits, '-' or '_' (e.g. 'paris') "
+        "(got 'Casa Blanca')\n"
     )
 
 

@@ -118,7 +118,7 @@ def test_import_bad_rows_exit_1_one_line_each(run_cli: Run, db: str, tmp_path: P
     assert result.code == 1
     assert result.err.splitlines() == [
         f"{bad}:2: challenge: unknown challenge 'parking' in season s1 (known: pedestrian-flows, waste-collection)",
-        f"{bad}:3: submitted_on: not a date 'tomorrow' (use YYYY-MM-DD)",
+        f"{bad}:3: submitted_on: not a date: input is too short (use YYYY-MM-DD) (got 'tomorrow')",
         "datacity: 2 problems",
     ]
 
@@ -307,7 +307,7 @@ def test_import_contracts_bad_rows_one_line_each_nothing_written(
     assert result.code == 1
     assert result.err.splitlines() == [
         f"{bad}:2: pilot: pilot PIL-002 is running: only a contract or a joint offer has a value",
-        f"{bad}:3: amount: at most 4 decimal places",
+        f"{bad}:3: amount: at most 4 decimal places (got '12.345678')",
         "datacity: 2 problems",
     ]
     backup = tmp_path / "paris.json"

@@ -87,15 +87,14 @@ def test_valid_file_is_accepted(tmp_path: Path, run_cli: RunCli) -> None:
         pytest.param(
             "    number: 1\n",
             "    number: first\n",
-            "lyon.yaml:20:13: seasons[0].number: Input should be a valid integer, unable to parse "
-            "string as an integer (got 'first')",
+            "lyon.yaml:20:13: seasons[0].number: not a whole number (got 'first')",
             id="wrong-type",
         ),
         pytest.param(
             "start: 2018-01-15",
             "start: 2018-02-30",
-            "lyon.yaml:21:12: seasons[0].start: Input should be a valid date or datetime, day value "
-            "is outside expected range (got '2018-02-30')",
+            "lyon.yaml:21:12: seasons[0].start: not a date: day value is outside expected range "
+            "(use YYYY-MM-DD) (got '2018-02-30')",
             id="impossible-date",
         ),
         pytest.param(

@@ -25,7 +25,12 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
 # Pure (or catalogue-only) part -> its modules and the third-party libraries it may import.
 ALLOWED_LIBRARIES = {
-    "domain": (sorted((PACKAGE / "domain").rglob("*.py")), {"pydantic", "typing_extensions"}),
+    # Babel only for CLDR's lists of languages, currencies and countries (shipped data, like
+    # zoneinfo's), read on first use: docs/architecture.md, "Changes from the first map".
+    "domain": (
+        sorted((PACKAGE / "domain").rglob("*.py")),
+        {"pydantic", "typing_extensions", "babel"},
+    ),
     # the interval audit solves its model with HiGHS (SciPy, NumPy): computation, no I/O
     "_privacy": (
         sorted((PACKAGE / "_privacy").rglob("*.py")),

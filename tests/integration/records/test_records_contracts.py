@@ -87,15 +87,22 @@ def test_contracts_of_a_contract_outcome_accepted(season_1: Engine, tmp_path: Pa
         ),
         ("PIL-001,acme,10,EUR,\n", "partner: unknown partner: 'acme'"),
         ("PIL-001,suez,10,USD,\n", "currency: 'USD': amounts are in the city's currency EUR"),
-        ("PIL-001,suez,-10,EUR,\n", "amount: must not be negative"),
-        ("PIL-001,suez,10.12345,EUR,\n", "amount: at most 4 decimal places"),
+        ("PIL-001,suez,-10,EUR,\n", "amount: must not be negative (got '-10')"),
+        ("PIL-001,suez,10.12345,EUR,\n", "amount: at most 4 decimal places (got '10.12345')"),
         (
             "PIL-001,suez,10k,EUR,\n",
-            "amount: not a number '10k' (use a dot for decimals: 1234.50)",
+            "amount: not a number (use a dot for decimals: 1234.50) (got '10k')",
         ),
         ("PIL-001,suez,,EUR,\n", "amount: missing value"),
-        ("PIL-001,suez,10,EUR,20/06/2016\n", "signed_on: not a date '20/06/2016' (use YYYY-MM-DD)"),
-        ("PIL-001,suez,10,EUR,2016-02-30\n", "signed_on: not a date '2016-02-30' (no such day)"),
+        (
+            "PIL-001,suez,10,EUR,20/06/2016\n",
+            "signed_on: not a date: invalid character in year (use YYYY-MM-DD) (got '20/06/2016')",
+        ),
+        (
+            "PIL-001,suez,10,EUR,2016-02-30\n",
+            "signed_on: not a date: day value is outside expected range (use YYYY-MM-DD) "
+            "(got '2016-02-30')",
+        ),
         (
             "PIL-001,suez,80000.00,EUR,\n",
             "partner: duplicate value of PIL-001 for suez (already in the records)",

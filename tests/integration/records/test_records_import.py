@@ -56,7 +56,8 @@ def test_import_wrong_type_reported_with_row(synced: Engine, tmp_path: Path) -> 
     )
     path = write(tmp_path, "a.csv", text)
     assert refused(synced, path) == [
-        f"{path}:3: submitted_on: not a date '12/01/2016' (use YYYY-MM-DD)"
+        f"{path}:3: submitted_on: not a date: invalid character in year (use YYYY-MM-DD) "
+        "(got '12/01/2016')"
     ]
 
 
@@ -137,16 +138,18 @@ def test_import_reports_every_bad_row(synced: Engine, tmp_path: Path) -> None:
         APP_HEADER
         + "A-1,waste-collection,nobody,,submitted,fr,2016-01-02,,\n"
         + "A-2,waste-collection,suez,,maybe,fr,2016-01-02,,\n"
+        + "A-5,waste-collection,suez,,submitted,fr,2016-01-02,,\n"
         + "A-3,waste-collection,craft-ai,,submitted,fr,2016-01-02,not-an-email,\n"
         + "A-4,waste-collection\n"
     )
     path = write(tmp_path, "a.csv", text)
     assert refused(synced, path) == [
         f"{path}:2: startup: unknown start-up 'nobody' (give startup_name to register it)",
-        f"{path}:3: startup: 'suez' is a corporate partner, not a start-up",
-        f"{path}:3: status: unknown status 'maybe' (draft, submitted, shortlisted, selected, rejected, withdrawn)",
-        f"{path}:4: contact_email: not an e-mail address 'not-an-email'",
-        f"{path}:5: : expected 9 fields like the header, got 2",
+        f"{path}:3: status: unknown value (expected 'draft', 'submitted', 'shortlisted', "
+        "'selected', 'rejected' or 'withdrawn') (got 'maybe')",
+        f"{path}:4: startup: 'suez' is a corporate partner, not a start-up",
+        f"{path}:5: contact_email: not an e-mail address (got 'not-an-email')",
+        f"{path}:6: : expected 9 fields like the header, got 2",
     ]
 
 
@@ -177,7 +180,7 @@ def test_import_reviews_conflict_and_missing_score(season_1: Engine, tmp_path: P
     assert refused(season_1, path, "reviews") == [
         f"{path}:2: reviewer: reviewer R-suez-1 declared a conflict with start-up 'craft-ai'",
         f"{path}:3: score_*: missing score(s) for feasibility",
-        f"{path}:4: score_impact: not a whole number 'five'",
+        f"{path}:4: score_impact: not a whole number (got 'five')",
     ]
 
 
@@ -224,8 +227,8 @@ def test_import_measurements_and_sponsorships_bad_rows(season_1: Engine, tmp_pat
     assert refused(season_1, s, "sponsorships") == [
         f"{s}:2: currency: 'USD': amounts are in the city's currency EUR",
         f"{s}:3: partner: a start-up cannot sponsor: 'craft-ai'",
-        f"{s}:4: amount: must not be negative",
-        f"{s}:5: amount: not a number '1e3x' (use a dot for decimals: 1234.50)",
+        f"{s}:4: amount: must not be negative (got '-3')",
+        f"{s}:5: amount: not a number (use a dot for decimals: 1234.50) (got '1e3x')",
     ]
 
 

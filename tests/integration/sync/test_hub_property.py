@@ -3,7 +3,6 @@ changes nothing in the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,23 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sync_helpers import BARCELONA_KEY, PARIS_KEY, snapshot
 
-from datacity_federation._sync.hub_ingest import add_city, init_hub
-from datacity_federation._sync.hub_store import hub_engine
-from datacity_federation.testing.hub_server import hub_in_thread
-
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def live_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Engine]]:
-    db = str(tmp_path_factory.mktemp("hostile") / "hub.db")
-    engine = hub_engine(db)
-    init_hub(engine, "c40-datacity")
-    token = add_city(engine, city="paris", public_key=PARIS_KEY.public_key())
-    add_city(engine, city="barcelona", public_key=BARCELONA_KEY.public_key())
-    with hub_in_thread(db, rate=1000.0, burst=1000) as base:
-        yield base, token, engine
-    engine.dispose()
 
 
 SEEN: dict[int, int] = {}
