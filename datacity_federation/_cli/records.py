@@ -36,7 +36,11 @@ records_app = typer.Typer(
     help="Programme records: CSV imports, backups, GDPR erasure, rankings.",
     no_args_is_help=True,
 )
-season_app = typer.Typer(name="season", help="Views over a season's records.", no_args_is_help=True)
+season_app = typer.Typer(
+    name="season",
+    help="Views over a season's records, and its actual phase dates.",
+    no_args_is_help=True,
+)
 
 
 def _by(by: str | None) -> str:
@@ -255,6 +259,44 @@ def season_status(
     tr = catalogs(cities_dir, strict_lang).translator(tag)
     warn_fallbacks([tr])
     print_status(found, tr)
+
+
+@season_app.command("phase")
+def season_phase(
+    city: Annotated[str, typer.Argument(help="City id.")],
+    season: Annotated[str, typer.Argument(help="Season id or number.")],
+    phase: Annotated[str, typer.Argument(help="partnering, call, experimentation or outcome.")],
+    started: Annotated[
+        str | None,
+        typer.Option("--started", help="The day the phase actually started, YYYY-MM-DD."),
+    ] = None,
+    ended: Annotated[
+        str | None,
+        typer.Option("--ended", help="The day the phase actually ended (included), YYYY-MM-DD."),
+    ] = None,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """Record when a phase actually started or ended (released as the days spent in it)."""
+    from datacity_federation._services.phase_dates import record_phase_dates
+    from datacity_federation.domain.vocab import Phase
+    from datacity_federation.errors import DomainError
+
+    known = {p.value: p for p in Phase}
+    if phase not in known:
+        raise DomainError(f"unknown phase {phase!r} (one of: {', '.join(known)})")
+    with city_store(db) as engine:
+        got = record_phase_dates(
+            db=engine, city=city, season=season, phase=known[phase],
+            started_on=_day(started, "--started"), ended_on=_day(ended, "--ended"), by=_by(by),
+        )  # fmt: skip
+    a = got.actual
+    start = a.started_on.isoformat() if a.started_on else "not recorded"
+    end = a.ended_on.isoformat() if a.ended_on else "not recorded"
+    typer.echo(
+        f"{got.city}/{got.season} {phase}: started {start}, ended {end} "
+        f"(planned {got.planned_start.isoformat()} to {got.planned_end.isoformat()})"
+    )
 
 
 def call(

@@ -12,6 +12,9 @@ from datacity_federation._cli.lang import StrictLang, catalogs, checked_tags, wa
 from datacity_federation._cli.options import parse_day
 from datacity_federation.errors import ReviewError
 
+SAMPLE_YEARS = 5
+"""Years of generated cells `--sample` draws (the trends show them all)."""
+
 __all__ = ["register"]
 
 
@@ -106,7 +109,8 @@ def review(
         from datacity_federation._review.sample import sample_snapshot
 
         snapshot = sample_snapshot(
-            cities=[(c.id, c.currency) for c in federation.cities], years=(year - 1, year)
+            cities=[(c.id, c.currency) for c in federation.cities],
+            years=tuple(range(year - SAMPLE_YEARS + 1, year + 1)),
         )
     else:
         from datacity_federation._services.review_source import load_public_keys, snapshot_from_hub

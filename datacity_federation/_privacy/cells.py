@@ -5,8 +5,10 @@ pilots...), because the thresholds count units, not rows. Each cell has a *kind*
 which rules apply: ``count``, ``money`` and ``kpi`` cells come from programme records and go
 through the disclosure rules; ``public`` cells (challenges, their corporate partners, data sets
 used, phase days) are figures the city publishes itself and are released as they are; ``rate``
-(partner retention) is a share of the season's partners, ruled like a count of them. KPI
-contributions are keyed by pilot identity, so two releases are compared pilot by pilot. The
+(partner retention) is the share of the previous season's partners who came back, ruled like a
+count of those partners. KPI contributions are keyed by pilot identity, so two releases are
+compared pilot by pilot.
+The
 kind is the metric's disclosure class in the registry (:mod:`datacity_federation.domain.metrics`);
 a registered metric with a ``compute`` function adds its cells after the built-in pass.
 """
@@ -155,10 +157,10 @@ def raw_cells(f: SeasonFacts) -> dict[Key, RawCell]:
         if ph.actual_start is not None and ph.actual_end is not None:
             actual = Decimal((ph.actual_end - ph.actual_start).days + 1)
             put(RawCell(("phase_days", ALL_THEMES, ph.phase.value), PUBLIC, actual))
-    if f.partners_next is not None and f.partners:
-        back = len(f.partners & f.partners_next)
-        share = (Decimal(100 * back) / len(f.partners)).quantize(Decimal("0.1"))
-        put(RawCell(("partner_retention", ALL_THEMES, ""), RATE, share, _ones(f.partners)))
+    if f.partners_before:  # a first season, or one after a season without partners: no share
+        back = len(f.partners_before & f.partners)
+        share = (Decimal(100 * back) / len(f.partners_before)).quantize(Decimal("0.1"))
+        put(RawCell(("partner_retention", ALL_THEMES, ""), RATE, share, _ones(f.partners_before)))
     if f.network_multi_city is not None:
         n = Decimal(f.network_multi_city)
         put(

@@ -100,8 +100,8 @@ class SeasonFacts:
     phases: tuple[PhaseFact, ...] = ()
     partners: frozenset[str] = field(default_factory=frozenset)
     """Corporate partners of this season."""
-    partners_next: frozenset[str] | None = None
-    """Corporate partners of the next season; ``None`` when there is no next season yet."""
+    partners_before: frozenset[str] | None = None
+    """Corporate partners of the previous season; ``None`` for a city's first season."""
     network_multi_city: int | None = None
     """Start-ups piloting in two or more member cities (from the pseudonym linkage), if known."""
 
@@ -176,6 +176,8 @@ def facts_from_json(text: str) -> SeasonFacts:
             for p in d["phases"]
         ),
         partners=frozenset(d["partners"]),
-        partners_next=None if d["partners_next"] is None else frozenset(d["partners_next"]),
+        partners_before=(
+            None if d.get("partners_before") is None else frozenset(d["partners_before"])
+        ),
         network_multi_city=d["network_multi_city"],
     )

@@ -9,6 +9,7 @@ Rule header:
 - a network figure sums (or averages) the *published* city figures only and counts the cities
   whose cells were suppressed (``PARTIAL``: "sum of published cells; 2 of 9 cities suppressed");
 - a conversion rate uses only cities that published both of its figures;
+- the trends run over every year on record up to the review's year (:mod:`._review.trends`);
 - money is grouped by currency; one converted line is added only when the federation gives a
   rate for every currency involved, and the rates are stated in the review.
 """
@@ -20,13 +21,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+from datacity_federation._review.figures import (
+    added,
+    combine_cells,
+    combine_cities,
+    network_rate,
+)
 from datacity_federation._review.model import (
-    MISSING,
     CityReview,
     Conversion,
     Coverage,
     Figure,
-    FigureState,
     Funnel,
     HubSnapshot,
     MoneyLine,
@@ -36,6 +41,7 @@ from datacity_federation._review.model import (
     SeasonScope,
     ThemeRow,
 )
+from datacity_federation._review.trends import build_trends, trend_years
 from datacity_federation.domain.metrics import METRICS, Combine, MetricSpec
 from datacity_federation.domain.release import ALL_THEMES, Cell, CellStatus, Metric
 from datacity_federation.domain.vocab import Outcome, Phase
@@ -43,87 +49,8 @@ from datacity_federation.errors import ReviewError
 
 __all__ = ["build_review", "combine_cells", "combine_cities", "network_rate"]
 
-RATE_PLACES = Decimal("0.0001")
-MEAN_PLACES = Decimal("0.1")
-
 Key = tuple[str, str, str]  # metric, theme, dim
 Index = Mapping[str, Mapping[Key, list[Cell]]]  # city -> key -> cells of the year
-
-
-def combine_cells(cells: Sequence[Cell], *, mean: bool = False) -> Figure:
-    """One city's figure from its cells of the year (several seasons: sum, or mean)."""
-    if not cells:
-        return MISSING
-    if len(cells) == 1:  # the common case: one season in the year
-        only = cells[0]
-        if only.value is not None:
-            value = only.value.quantize(MEAN_PLACES) if mean else only.value
-            return Figure(value, FigureState.PUBLISHED)
-        return Figure(None, FigureState.SUPPRESSED, statuses=(only.status.value,))
-    published = [c.value for c in cells if c.value is not None]
-    statuses = tuple(sorted({c.status.value for c in cells if c.value is None}))
-    if not published:
-        return Figure(None, FigureState.SUPPRESSED, statuses=statuses)
-    total = sum(published, Decimal(0))
-    value = (total / len(published)).quantize(MEAN_PLACES) if mean else total
-    state = FigureState.PARTIAL if statuses else FigureState.PUBLISHED
-    return Figure(value, state, statuses=statuses)
-
-
-def combine_cities(figures: Iterable[Figure], *, mean: bool = False) -> Figure:
-    """A network figure from city figures: published values only, suppression counted."""
-    present = [f for f in figures if f.state is not FigureState.MISSING]
-    if not present:
-        return MISSING
-    shown = [f.value for f in present if f.value is not None]
-    suppressed = sum(f.state in (FigureState.PARTIAL, FigureState.SUPPRESSED) for f in present)
-    statuses = tuple(sorted({s for f in present for s in f.statuses}))
-    if not shown:
-        return Figure(None, FigureState.SUPPRESSED, suppressed, len(present), statuses)
-    total = sum(shown, Decimal(0))
-    value = (total / len(shown)).quantize(MEAN_PLACES) if mean else total
-    state = FigureState.PARTIAL if suppressed else FigureState.PUBLISHED
-    return Figure(value, state, suppressed, len(present), statuses)
-
-
-def network_rate(pairs: Iterable[tuple[Figure, Figure]]) -> Figure:
-    """Sum of numerators over sum of denominators, over cities that published both in full."""
-    present = [
-        (n, d)
-        for n, d in pairs
-        if n.state is not FigureState.MISSING and d.state is not FigureState.MISSING
-    ]
-    if not present:
-        return MISSING
-    full = [
-        (n.value, d.value)
-        for n, d in present
-        if n.state is FigureState.PUBLISHED
-        and d.state is FigureState.PUBLISHED
-        and n.value is not None
-        and d.value is not None
-    ]
-    left_out = len(present) - len(full)
-    statuses = tuple(sorted({s for n, d in present for s in (*n.statuses, *d.statuses)}))
-    numerator = sum((n for n, _ in full), Decimal(0))
-    denominator = sum((d for _, d in full), Decimal(0))
-    if not full or denominator == 0:
-        state = FigureState.SUPPRESSED if left_out else FigureState.MISSING
-        return Figure(None, state, left_out, len(present), statuses)
-    value = (numerator / denominator).quantize(RATE_PLACES)
-    state = FigureState.PARTIAL if left_out else FigureState.PUBLISHED
-    return Figure(value, state, left_out, len(present), statuses)
-
-
-def _added(a: Figure, b: Figure) -> Figure:
-    """Two figures of one city added (contracts + joint offers); published only if both are."""
-    return combine_cities([a, b]) if a.shown or b.shown else _worst(a, b)
-
-
-def _worst(a: Figure, b: Figure) -> Figure:
-    if FigureState.MISSING in (a.state, b.state):
-        return MISSING
-    return Figure(None, FigureState.SUPPRESSED, statuses=tuple(sorted({*a.statuses, *b.statuses})))
 
 
 def _city_funnel(cells: Mapping[Key, list[Cell]]) -> Funnel:
@@ -135,7 +62,7 @@ def _city_funnel(cells: Mapping[Key, list[Cell]]) -> Funnel:
     pilots = count(Metric.PILOTS)
     contracts = count(Metric.PILOT_OUTCOMES, Outcome.CONTRACT.value)
     joint = count(Metric.PILOT_OUTCOMES, Outcome.JOINT_OFFER.value)
-    deals = _added(contracts, joint)
+    deals = added(contracts, joint)
     return Funnel(
         applications=applications,
         shortlisted=shortlisted,
@@ -155,7 +82,7 @@ def _strip(rate: Figure) -> Figure:
 
 def _network_funnel(funnels: Sequence[Funnel]) -> Funnel:
     def deals(f: Funnel) -> Figure:
-        return _added(f.contracts, f.joint_offers)
+        return added(f.contracts, f.joint_offers)
 
     return Funnel(
         applications=combine_cities(f.applications for f in funnels),
@@ -365,8 +292,12 @@ def build_review(
     """The annual review of ``year`` from ``snapshot``; ``on`` is the day it is made."""
     scopes = {(s.city, s.season): s for s in snapshot.seasons}
     members = _members(snapshot)
-    indexed = _index(snapshot.cells, scopes, (year - 1, year))
+    years = trend_years([s.end.year for s in snapshot.seasons], year)
+    indexed = _index(snapshot.cells, scopes, (*{year - 1, *years},))
     index, before = indexed[year], indexed[year - 1]
+    reported: dict[int, set[str]] = defaultdict(set)
+    for season in snapshot.seasons:
+        reported[season.end.year].add(season.city)
     of_year: dict[str, list[SeasonScope]] = defaultdict(list)
     for season in snapshot.seasons:
         if season.end.year == year:
@@ -410,4 +341,6 @@ def build_review(
         sample_data=snapshot.sample_data,
         generated_on=on,
         theme_labels=snapshot.theme_labels,
+        years=years,
+        trends=build_trends(indexed, years=years, members=members, reported=reported),
     )

@@ -93,6 +93,7 @@ def review_rows(review: Review) -> Iterator[dict[str, str]]:
     net = review.network
     yield from _funnel_rows("network", "", net.funnel)
     yield from _funnel_rows("network", "previous_year.", net.previous_funnel)
+    yield from _funnel_rows("network", "same_cities.", net.comparable_funnel)
     for name, fig in net.figures.items():
         yield _row("network", name, fig)
     for money in net.money:
@@ -117,6 +118,11 @@ def review_rows(review: Review) -> Iterator[dict[str, str]]:
             yield _row(city.city, "sponsorship_total", city.money.sponsorship, currency=cur)
             yield _row(city.city, "contract_value_total", city.money.contracts, currency=cur)
         yield from _phase_rows(city.city, city.phases)
+    for trend in review.trends:
+        series = [("network", trend.network), *trend.cities]
+        for scope, figures in series:
+            for year, fig in zip(review.years, figures, strict=True):
+                yield _row(scope, f"trend.{trend.metric}.{year}", fig)
 
 
 def review_csv(review: Review) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "Review",
     "SeasonScope",
     "ThemeRow",
+    "Trend",
 ]
 
 
@@ -281,6 +282,24 @@ class NetworkReview(_NamedFigures):
 
 
 @dataclass(frozen=True, slots=True)
+class Trend:
+    """One headline metric for every year on record: network-wide and per city.
+
+    ``network`` and each city's series hold one figure per year of :attr:`Review.years`; a
+    suppressed or missing year stays a gap (its figure says which), never a zero.
+    """
+
+    metric: str
+    """The metric's code (``applications``, ``pilots``, ``deals``, ``partner_retention``...)."""
+    kind: str
+    """How its values read: ``num`` (counts) or ``points`` (values already in percent)."""
+    network: tuple[Figure, ...]
+    """Network figure per year (sums, or means of the city means, of published cells)."""
+    cities: tuple[tuple[str, tuple[Figure, ...]], ...]
+    """Per member city, its figure per year."""
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """The annual cross-city review of one year."""
 
@@ -301,3 +320,7 @@ class Review:
     report_status: tuple[SeasonStatus, ...] = ()
     """Reporting status on ``generated_on`` of the seasons ending in the year, and of every
     season still due or late (:mod:`datacity_federation._review.status`)."""
+    years: tuple[int, ...] = ()
+    """Every year on record up to the review's year, oldest first (the trends' x axis)."""
+    trends: tuple[Trend, ...] = ()
+    """The headline metrics over :attr:`years`."""

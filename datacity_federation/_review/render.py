@@ -9,7 +9,8 @@ gets ``dir="rtl"``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -113,7 +114,10 @@ class _Formats:
         return "" if percent is None else self.fmt.percent(percent / 100)
 
     def change(self, now: Figure, before: Figure) -> str:
-        """Year-over-year change of two published figures, signed; empty when not comparable."""
+        """Year-over-year change of two figures published in full, signed; empty otherwise (a
+        partial sum leaves out different cells each year: it is not like for like)."""
+        if now.state is not FigureState.PUBLISHED or before.state is not FigureState.PUBLISHED:
+            return ""
         if now.value is None or before.value is None or before.value == 0:
             return ""
         return self.fmt.percent((now.value - before.value) / before.value, signed=True)
@@ -141,6 +145,74 @@ def _scale(values: Iterable[Decimal | None], width: float) -> Callable[[Decimal 
     return length
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A small line chart's geometry: what the ``trend_line`` macro draws."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    base: float
+    top: Decimal | None
+    top_y: float
+    segments: list[list[tuple[float, float]]]
+    points: list[tuple[float, float, Decimal]]
+    partial: list[tuple[float, float, Decimal]]
+    """Partial sums (some city suppressed): a hollow mark, not joined to the line."""
+    gaps: list[tuple[float, str]]
+    first: int
+    last: int
+
+
+def _line(series: Sequence[Figure], years: Sequence[int], width: int = 220) -> _Line:
+    """Values published in full joined by lines, on the series' own scale from zero (or from its
+    lowest value when negative); a partial sum is a hollow mark that breaks the line; a gap is
+    marked with its status letters (suppressed) or a dash (missing)."""
+    height, left, right, top_y, base = 100, 8.0, width - 8.0, 30.0, 78.0
+    values = [f.value for f in series]
+    shown = [v for v in values if v is not None]
+    top = max(shown, default=None)
+    low = min([Decimal(0), *shown])
+    span = (top - low) if top is not None and top > low else Decimal(1)
+    step = (right - left) / max(1, len(series) - 1)
+
+    def x(i: int) -> float:
+        return round(left + i * step, 1) if len(series) > 1 else round((left + right) / 2, 1)
+
+    def y(v: Decimal) -> float:
+        return round(base - float((v - low) / span) * (base - top_y), 1)
+
+    segments: list[list[tuple[float, float]]] = []
+    points: list[tuple[float, float, Decimal]] = []
+    partial: list[tuple[float, float, Decimal]] = []
+    gaps: list[tuple[float, str]] = []
+    run: list[tuple[float, float]] = []
+    for i, fig in enumerate(series):
+        if fig.value is None:
+            gaps.append(
+                (x(i), "–" if fig.state is FigureState.MISSING else "/".join(fig.statuses) or "×")
+            )
+            if len(run) > 1:
+                segments.append(run)
+            run = []
+            continue
+        if fig.state is FigureState.PARTIAL:  # a sum over fewer cities: shown, never joined
+            partial.append((x(i), y(fig.value), fig.value))
+            if len(run) > 1:
+                segments.append(run)
+            run = []
+            continue
+        points.append((x(i), y(fig.value), fig.value))
+        run.append((x(i), y(fig.value)))
+    if len(run) > 1:
+        segments.append(run)
+    return _Line(
+        width, height, left, right, base, top if top and top > 0 else None, top_y, segments,
+        points, partial, gaps, years[0] if years else 0, years[-1] if years else 0,
+    )  # fmt: skip
+
+
 class _Figures:
     """How a figure reads: its value in the locale, or why there is none, and the network note.
 
@@ -151,11 +223,20 @@ class _Figures:
         from markupsafe import Markup, escape
 
         self.fmt = fmt
+        self._seen: dict[tuple[str, str, str], str] = {}
         self.markup = Markup
         self.escape = escape
         self._ = tr.gettext
 
     def value(self, v: Decimal, kind: str, cur: str) -> str:
+        """``v`` formatted for the locale (remembered: a review repeats its numbers a lot)."""
+        key = (str(v), kind, cur)
+        text = self._seen.get(key)
+        if text is None:
+            text = self._seen[key] = self._value(v, kind, cur)
+        return text
+
+    def _value(self, v: Decimal, kind: str, cur: str) -> str:
         f = self.fmt
         if kind == "pct":
             return f.pct(v)
@@ -183,6 +264,67 @@ class _Figures:
         if fig.value is None:
             return self._("missing") if fig.state is FigureState.MISSING else self._("suppressed")
         return self.value(fig.value, kind, cur) + ("*" if fig.state is FigureState.PARTIAL else "")
+
+    def trend(
+        self, id: str, title: str, desc: str, series: Sequence[Figure], kind: str,
+        years: Sequence[int],
+    ) -> str:  # fmt: skip
+        """A small line chart of one series over the years (the trends' small multiples), built
+        here rather than in a macro: a network of 100 cities draws 808 of them. Values published
+        in full are joined by a line, a partial sum is a hollow mark, a year without a value is
+        a gap marked with its status letters (suppressed) or a dash (missing)."""
+        esc, g = self.escape, _line(series, years)
+        id = str(esc(id))
+        label = title if len(title) <= 34 else title[:33] + "…"
+        out = [
+            f'<svg class="trend-chart" id="{id}" viewBox="0 0 {g.width} {g.height}" '
+            f'width="{g.width}" height="{g.height}" role="img" '
+            f'aria-labelledby="{id}-t {id}-d" direction="ltr" '
+            'xmlns="http://www.w3.org/2000/svg">',
+            f'<title id="{id}-t">{esc(title)}</title><desc id="{id}-d">{esc(desc)}</desc>',
+            f'<text class="panel" x="4" y="13">{esc(label)}</text>',
+            f'<line class="axis" x1="{g.left}" y1="{g.base}" x2="{g.right}" y2="{g.base}"/>',
+        ]
+        if g.top is not None:
+            top = self.value(g.top, kind, "")  # Babel digits: nothing to escape
+            out.append(f'<text class="scale" x="{g.left}" y="{g.top_y - 4}">{top}</text>')
+        for seg in g.segments:
+            points = " ".join(f"{x},{y}" for x, y in seg)
+            out.append(f'<polyline class="series" points="{points}"/>')
+        for cls, marks, star in (("point", g.points, ""), ("point partial", g.partial, "*")):
+            for x, y, v in marks:
+                text = self.value(v, kind, "")
+                r = "3.5" if star else "3"
+                out.append(
+                    f'<circle class="{cls}" cx="{x}" cy="{y}" r="{r}"><title>{text}{star}</title>'
+                    "</circle>"
+                )
+        for x, mark in g.gaps:
+            out.append(
+                f'<text class="gap" x="{x}" y="{g.base - 4}" text-anchor="middle">{mark}</text>'
+            )
+        out.append(
+            f'<text class="year" x="{g.left}" y="{g.height - 3}" text-anchor="start">{g.first}</text>'
+            f'<text class="year" x="{g.right}" y="{g.height - 3}" text-anchor="end">{g.last}</text>'
+            "</svg>"
+        )
+        return self.markup("".join(out))
+
+    def trend_rows(self, panels: Sequence[tuple[str, Sequence[Figure]]], kind: str) -> str:
+        """The rows of a trend's data table: the network first (with its notes), then each city,
+        one cell per year (built here: 101 rows of 10 years per metric in a large network)."""
+        how = "mean" if kind == "points" else "sum"
+        rows = []
+        for i, (label, series) in enumerate(panels):
+            if i == 0:
+                cells = "".join(
+                    f'<td class="n">{self.show(f, kind)}{self.note(f, how)}</td>' for f in series
+                )
+                rows.append(f'<tr class="total"><th>{self.escape(label)}</th>{cells}</tr>')
+            else:
+                cells = "".join(f'<td class="n">{self.show(f, kind)}</td>' for f in series)
+                rows.append(f"<tr><th>{self.escape(label)}</th>{cells}</tr>")
+        return self.markup("\n".join(rows))
 
     def note(self, fig: Figure, how: str = "sum") -> str:
         if not fig.suppressed_cities:
@@ -225,6 +367,10 @@ def _context(review: Review, tr: Translator) -> dict[str, Any]:
         "outcome": lambda code: tr.label(OUTCOME_LABELS, code),
         "scale": _scale,
         "show": figures.show,
+        "trend_rows": figures.trend_rows,
+        "trend_line": lambda id, title, desc, series, kind: figures.trend(
+            id, title, desc, series, kind, review.years
+        ),
         "plain": figures.plain,
         "note": figures.note,
         "shown": metrics_shown_in,

@@ -22,15 +22,20 @@ import yaml
 
 from datacity_federation._i18n import Catalogs, Translator
 from datacity_federation.domain.city import City
-from datacity_federation.domain.season import Season
+from datacity_federation.domain.season import Season, add_months
 from datacity_federation.domain.vocab import THEME_LABELS, Phase, Theme
 
 __all__ = ["sample_federation_folder", "sample_records", "sample_word"]
 
 _SHIPPED = Catalogs()
 
-CORPORATE_PARTNERS = 5
+CORPORATE_PARTNERS = 8
+"""Sample corporate partners per city; each season draws its own five to seven of them, so
+partner retention from one season to the next varies."""
 OUTCOMES = ("contract", "joint_offer", "extended", "discontinued")
+SAMPLE_UNTIL = 2020
+"""Sample seasons are added to every city until its last season ends in this year, so the demo's
+trends cover several years and each city of the review year has a season before it."""
 
 
 def _tr(lang: str) -> Translator:
@@ -53,15 +58,15 @@ def _challenge(rng: random.Random, data: dict[str, Any], season: str, n: int, th
     portal = data["portals"][0]["id"] if data.get("portals") else None
     title = {lang: f"{_tr(lang).label(THEME_LABELS, theme)} ({_word(lang)} {n})" for lang in langs}
     return {
-        "id": f"{season}-sample-{n}",
+        "id": f"{season}-{n}" if season.endswith("-sample") else f"{season}-sample-{n}",
         "theme": theme,
         "title": title,
         "summary": {lang: f"{title[lang]}." for lang in langs},
-        "owners": [city_partner, *rng.sample(list(corporates), 2)],
+        "owners": [city_partner, *rng.sample(list(corporates), 3)],
         "datasets": (
             [
-                {"portal": portal, "dataset": f"sample-dataset-{rng.randint(1, 40)}"}
-                for _ in range(3)
+                {"portal": portal, "dataset": f"sample-dataset-{n}"}
+                for n in rng.sample(range(1, 41), 3)
             ]
             if portal
             else []
@@ -87,6 +92,7 @@ def sample_federation_folder(*, source: Path, dest: Path, seed: int) -> Path:
     """Copy ``source`` (a federation folder) to ``dest``, completed with labelled sample data."""
     rng = random.Random(seed)
     dest.mkdir(parents=True, exist_ok=True)
+    federation = yaml.safe_load((source / "federation.yaml").read_text(encoding="utf-8"))
     for path in sorted(source.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if path.name != "federation.yaml" and isinstance(data, dict) and "seasons" in data:
@@ -99,17 +105,41 @@ def sample_federation_folder(*, source: Path, dest: Path, seed: int) -> Path:
                     "id": pid, "kind": "corporate",
                     "name": {data["languages"][0]: f"Sample partner {i} ({_word(data['languages'][0])})"},
                 })  # fmt: skip
+            _add_sample_seasons(data, _template(data, federation))
             for season in data["seasons"]:
                 if not season.get("challenges"):
                     themes = rng.sample([t.value for t in Theme], 4)
+                    active = rng.sample(corporates, rng.randint(5, 7))
                     season["challenges"] = [
-                        _challenge(rng, data, season["id"], n, theme, corporates)
+                        _challenge(rng, data, season["id"], n, theme, active)
                         for n, theme in enumerate(themes, start=1)
                     ]
         (dest / path.name).write_text(
             yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
     return dest
+
+
+def _template(city: dict[str, Any], federation: dict[str, Any]) -> int:
+    """Months of a season of ``city`` (its template, else the federation's, else 12)."""
+    template = city.get("season_template") or (federation.get("defaults") or {}).get(
+        "season_template"
+    )
+    return sum(template.values()) if isinstance(template, dict) else 12
+
+
+def _add_sample_seasons(city: dict[str, Any], months: int) -> None:
+    """Yearly sample seasons (ids ending in ``-sample``) after the city's last season, while the
+    next one still ends by :data:`SAMPLE_UNTIL`. Seasons with explicit phases are left alone."""
+    seasons = city["seasons"]
+    while seasons and "phases" not in seasons[-1]:
+        last = seasons[-1]
+        start = date.fromisoformat(str(last["start"]))
+        following = start.replace(year=start.year + 1)
+        if (add_months(following, months) - timedelta(days=1)).year > SAMPLE_UNTIL:
+            return
+        number = int(last["number"]) + 1
+        seasons.append({"id": f"s{number}-sample", "number": number, "start": following})
 
 
 def _span(season: Season, phase: Phase) -> tuple[date, date]:
@@ -169,10 +199,13 @@ def sample_records(*, city: City, season: Season, folder: Path, seed: int) -> di
             if outcome in ("contract", "joint_offer") and corporates:
                 amount = Decimal(rng.randint(20, 250) * 1000)
                 contracts.append([pilot, rng.choice(corporates), amount, city.currency])
+    owners = {p for ch in season.challenges for p in ch.owners}
     sponsors = [
         [p, Decimal(rng.randint(40, 160) * 1000), city.currency, season.start.isoformat()]
         for p in corporates
+        if p in owners
     ]
+    phases = _actual_phases(rng, season)
     files = {
         "applications": _write(folder / "applications.csv", [
             "id", "challenge", "startup", "startup_name", "status", "language", "submitted_on",
@@ -189,5 +222,19 @@ def sample_records(*, city: City, season: Season, folder: Path, seed: int) -> di
         "contracts": _write(folder / "contracts.csv", [
             "pilot", "partner", "amount", "currency",
         ], contracts),
+        "phases": _write(folder / "phases.csv", ["phase", "started_on", "ended_on"], phases),
     }  # fmt: skip
     return files
+
+
+def _actual_phases(rng: random.Random, season: Season) -> list[list[object]]:
+    """When the season's phases really ended: a few days off the plan either way. The
+    experimentation's end is left to the lifecycle (the last pilot completed, from pilots.csv)."""
+    rows: list[list[object]] = []
+    for span in season.timeline():
+        if span.phase is Phase.EXPERIMENTATION:
+            continue
+        end = span.end + timedelta(days=rng.randint(-12, 18))
+        started = span.start.isoformat() if span.phase is Phase.PARTNERING else ""
+        rows.append([span.phase.value, started, end.isoformat()])
+    return rows

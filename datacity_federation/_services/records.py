@@ -305,6 +305,7 @@ def move_application(
         )
         save_application(conn, moved, new=False)
         add_events(conn, [event])
+        _mark(conn, found, moved.season, AuditKind.APPLICATION, moved.status.value, day, moment, by)
     return moved
 
 
@@ -388,7 +389,21 @@ def move_pilot(
         )
         save_pilot(conn, moved, new=False)
         add_events(conn, [event])
+        _mark(conn, found, moved.season, AuditKind.PILOT, moved.status.value, day, moment, by)
     return moved
+
+
+def _mark(
+    conn: Connection, city: City, season: str, kind: AuditKind, to: str, on: date,
+    at: datetime, by: str,
+) -> None:  # fmt: skip
+    """Let the lifecycle mark the end of a phase the move closes (the call, the experimentation)."""
+    from datacity_federation._services.phase_dates import mark_phase_end
+    from datacity_federation._store.repository import season_of
+
+    mark_phase_end(
+        conn, city=city, season=season_of(city, season), kind=kind, to=to, on=on, at=at, by=by
+    )
 
 
 def erase_person(

@@ -236,6 +236,9 @@ class Importer:
         refuse: unknown references, duplicates, the phase rules)."""
         raise NotImplementedError
 
+    def finish(self) -> None:
+        """After the last batch of a file without bad rows: what follows from the whole file."""
+
 
 def _rows(ctx: ImportContext, reader: Any, header: list[str]) -> Iterator[tuple[int, list[str]]]:
     width = len(header)
@@ -359,6 +362,8 @@ def _run(
                             progress(raw.tell(), size)
             if batch:
                 importer.flush(importer.validate(batch))
+            if not ctx.problems:
+                importer.finish()
             if progress is not None:
                 progress(size, size)
     except UnicodeDecodeError:

@@ -194,6 +194,22 @@ class PilotsImporter(RowImporter):
             return
         self.insert(t.PilotRow, pilot_row(pilot))
         self.event(AuditKind.PILOT, pilot.id, lifecycle.pilot_state(pilot), row)
+        if pilot.completed_on is not None:
+            self.completed = max(self.completed or pilot.completed_on, pilot.completed_on)
+
+    completed: date | None = None
+    """The last day a pilot of the file completed on."""
+
+    def finish(self) -> None:
+        """The lifecycle's mark: the experimentation ended when the season's last pilot did."""
+        from datacity_federation._services.phase_dates import mark_phase_end
+
+        ctx = self.ctx
+        if self.completed is not None:
+            mark_phase_end(
+                ctx.conn, city=ctx.city, season=ctx.season, kind=AuditKind.PILOT,
+                to="completed", on=self.completed, at=ctx.at, by=ctx.by,
+            )  # fmt: skip
         ctx.count("pilots", 1)
 
 

@@ -222,5 +222,10 @@ for _kind in (
         tables=("contract_values",),
         reads=(("contract_values", "contract_from"),),
     ),
+    RecordKind(
+        "phases",
+        "records_import_phases:PhasesImporter",
+        tables=("season_phase_dates",),
+    ),
 ):
     _REGISTRY[_kind.name] = _kind

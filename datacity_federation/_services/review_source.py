@@ -1,7 +1,7 @@
 """Where a review's cells come from: a hub's database, or a hub's feed pulled over HTTP.
 
-Rule header: a review reads the year asked for and the year before (for the year-over-year
-change). From a database it trusts the hub's own checks (the hub verified every bundle on
+Rule header: a review reads the year asked for and every year before it on record (the
+year-over-year change and the trends). From a database it trusts the hub's own checks (the hub verified every bundle on
 arrival and records whether every signature checked out). Over HTTP it trusts nothing: every
 bundle named by the feed is downloaded and verified offline against the city's public key (a
 city without a key, a bad signature, a bundle whose id differs from the feed's or a bundle of
@@ -45,7 +45,8 @@ def snapshot_from_hub(
     keys: Mapping[str, Sequence[Ed25519PublicKey]] | None = None,
     network: str | None = None,
 ) -> HubSnapshot:
-    """The cells of ``year`` and ``year - 1`` from a hub URL (verified with ``keys``) or database."""
+    """The cells of ``year`` and the years before from a hub URL (verified with ``keys``) or
+    database."""
     if hub_db is not None:
         return snapshot_from_hub_db(hub_db, year=year)
     if hub_url is None:
@@ -75,10 +76,11 @@ def snapshot_from_hub_db(url: str, *, year: int) -> HubSnapshot:
 
 
 def snapshot_from_engine(engine: Engine, *, year: int) -> HubSnapshot:
-    """The cells of ``year`` and ``year - 1`` and every release event, from an open hub engine."""
+    """The cells of ``year`` and of every year on record before it (the trends), and every
+    release event, from an open hub engine."""
     from datacity_federation._sync.hub_read import cells_for_years, release_events
 
-    years = cells_for_years(engine, (year - 1, year))
+    years = cells_for_years(engine, tuple(range(_first_year(engine, year), year + 1)))
     events = release_events(engine)
     cells: list[Cell] = []
     scopes: list[SeasonScope] = []
@@ -101,6 +103,17 @@ def snapshot_from_engine(engine: Engine, *, year: int) -> HubSnapshot:
                 )  # fmt: skip
     members = tuple(sorted({*bundles, *(s.city for s in scopes)}))
     return HubSnapshot(members=members, cells=cells, seasons=scopes, bundles=bundles, events=events)
+
+
+def _first_year(engine: Engine, year: int) -> int:
+    """The first year a season the hub holds ended in (at most ``year - 1``)."""
+    from sqlmodel import func, select
+
+    from datacity_federation._sync.hub_store import HubSeason, hub_session
+
+    with hub_session(engine) as s:
+        first = s.exec(select(func.min(HubSeason.end_year))).one()
+    return min(year - 1, first if first is not None else year)
 
 
 def load_public_keys(folder: Path) -> dict[str, list[Ed25519PublicKey]]:
@@ -153,7 +166,7 @@ def snapshot_from_hub_url(
     network: str | None = None,
     client: httpx.Client | None = None,
 ) -> HubSnapshot:
-    """Pull the hub's feed, download and verify every current bundle, keep ``year - 1..year``."""
+    """Pull the hub's feed, download and verify every current bundle, keep the years to ``year``."""
     from datacity_federation._http import make_sync_client
 
     own = client is None
@@ -173,7 +186,7 @@ def snapshot_from_hub_url(
             if item["action"] != "upsert":
                 continue
             scope, got = _verified(http, item, keys.get(city, ()), network)
-            if scope.end.year in (year - 1, year):
+            if scope.end.year <= year:
                 scopes.append(scope)
                 cells += got
     finally:

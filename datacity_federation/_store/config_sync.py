@@ -180,7 +180,7 @@ def _guards(conn: Connection, city: str) -> dict[str, Callable[[tuple[Any, ...]]
     measures, pilots = table(t.KpiMeasurementRow), table(t.PilotRow)
     sponsor, contracts = table(t.SponsorshipRow), table(t.ContractValueRow)
     reviewers, conflicts = table(t.AssessorRow), table(t.AssessorConflictRow)
-    challenges = table(t.ChallengeRow)
+    challenges, dates = table(t.ChallengeRow), table(t.SeasonPhaseDateRow)
 
     def challenge(key: tuple[Any, ...]) -> str | None:
         n = _count(conn, apps, and_(apps.c.city_id == city, apps.c.challenge_id == key[1]))
@@ -211,6 +211,7 @@ def _guards(conn: Connection, city: str) -> dict[str, Callable[[tuple[Any, ...]]
         n += _count(conn, pilots, and_(pilots.c.city_id == city, pilots.c.season_id == key[1]))
         n += _count(conn, sponsor, and_(sponsor.c.city_id == city, sponsor.c.season_id == key[1]))
         n += _count(conn, apps, and_(apps.c.city_id == city, apps.c.season_id == key[1]))
+        n += _count(conn, dates, and_(dates.c.city_id == city, dates.c.season_id == key[1]))
         return f"season {key[1]!r} has {n} record(s)" if n else None
 
     def partner(key: tuple[Any, ...]) -> str | None:

@@ -2,7 +2,7 @@
 
 Rule header: only what the tables need is read, by SQL, in a handful of queries (no per-record
 round trip): ids to count distinct units, themes, states, outcomes, exact amounts (integer
-ten-thousandths turned into ``Decimal``), KPI measurements and phase dates. Names, contacts,
+ten-thousandths turned into ``Decimal``), KPI measurements and phase dates (planned from the configuration, actual as recorded). Names, contacts,
 proposals, comments and scores are never selected. The season's dates and currency come from
 the city's configuration (the domain model), which the store mirrors. A pinned data set that a
 full harvest found withdrawn from its portal is not counted: the release counts live ones only.
@@ -22,6 +22,7 @@ from datacity_federation._privacy.facts import (
     PilotFact,
     SeasonFacts,
 )
+from datacity_federation._store.phase_dates import load_phase_dates
 from datacity_federation._store.portal_tables import PortalDatasetRow
 from datacity_federation._store.tables import (
     ApplicationRow,
@@ -36,6 +37,7 @@ from datacity_federation._store.tables import (
     SponsorshipRow,
 )
 from datacity_federation.domain.city import City
+from datacity_federation.domain.phase_dates import actual_spans
 from datacity_federation.domain.season import Season
 from datacity_federation.domain.vocab import ApplicationStatus, Outcome, PartnerKind
 from datacity_federation.errors import ReleaseError
@@ -124,10 +126,10 @@ def season_facts(engine: Engine, *, city: City, season: Season) -> SeasonFacts:
             )
         ).all()
         partners = {p for ps in owners.values() for p in ps} | {r.partner_id for r in sponsors}
-        following = next((s for s in city.seasons if s.number == season.number + 1), None)
-        partners_next = (
-            None if following is None else _corporate_of(conn, cid, following.id, corporate)
-        )
+        before = next((s for s in city.seasons if s.number == season.number - 1), None)
+        partners_before = None if before is None else _corporate_of(conn, cid, before.id, corporate)
+        timeline = season.timeline()
+        actual = actual_spans(timeline, load_phase_dates(conn, cid, sid))
     for row in [*sponsors, *contracts]:
         if row.currency != city.currency:
             raise ReleaseError(
@@ -169,9 +171,11 @@ def season_facts(engine: Engine, *, city: City, season: Season) -> SeasonFacts:
             MoneyFact(r.partner_id, Decimal(r.amount_e4) / E4, pilot_of[r.pilot_id][1])
             for r in contracts
         ),
-        phases=tuple(PhaseFact(span.phase, span.start, span.end) for span in season.timeline()),
+        phases=tuple(
+            PhaseFact(span.phase, span.start, span.end, *actual[span.phase]) for span in timeline
+        ),
         partners=frozenset(partners),
-        partners_next=partners_next,
+        partners_before=partners_before,
     )
 
 

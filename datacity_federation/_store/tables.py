@@ -54,6 +54,7 @@ __all__ = [
     "PartnerRow",
     "PersonRow",
     "PilotRow",
+    "SeasonPhaseDateRow",
     "SeasonPhaseRow",
     "SeasonRow",
     "SponsorshipRow",
@@ -140,6 +141,29 @@ class SeasonPhaseRow(SQLModel, table=True):
     start_on: date
     end_on: date
     gap_before: bool = False
+
+
+class SeasonPhaseDateRow(SQLModel, table=True):
+    """When a phase of a season actually started and ended (recorded, not derived from the
+    plan); either date may be unknown. ``*_source``: ``person`` or ``lifecycle``."""
+
+    __tablename__ = "season_phase_dates"
+    __table_args__ = (
+        _fk(["city_id", "season_id"], "seasons", ["city_id", "id"], "fk_season_phase_dates_season"),
+        _one_of("phase", Phase, "ck_season_phase_dates_phase"),
+        CheckConstraint(
+            "started_on IS NULL OR ended_on IS NULL OR started_on <= ended_on",
+            name="ck_season_phase_dates_order",
+        ),
+    )
+
+    city_id: str = Field(primary_key=True, max_length=SLUG)
+    season_id: str = Field(primary_key=True, max_length=SLUG)
+    phase: str = Field(primary_key=True, max_length=16)
+    started_on: date | None = None
+    ended_on: date | None = None
+    start_source: str | None = Field(default=None, max_length=16)
+    end_source: str | None = Field(default=None, max_length=16)
 
 
 class ChallengeRow(SQLModel, table=True):

@@ -71,7 +71,7 @@ class Metric(StrEnum):
     KPI_IMPROVEMENT_MEAN = "kpi_improvement_mean"
     """Mean improvement towards the KPI targets over pilots, in percentage points."""
     PARTNER_RETENTION = "partner_retention"
-    """Share of the season's corporate partners who return the next season."""
+    """Share of the previous season's corporate partners who return in this season (percent)."""
     NETWORK_STARTUPS_MULTI_CITY = "network_startups_multi_city"
     """Start-ups piloting in two or more member cities (network linkage, pseudonymous)."""
 

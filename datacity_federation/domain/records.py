@@ -124,6 +124,8 @@ class AuditKind(StrEnum):
     MEASUREMENT = "measurement"
     PERSON = "person"
     CONFIG = "config"
+    PHASE = "phase"
+    """An actual phase date of a season (``record``: ``season/phase``)."""
 
 
 class Person(DomainModel):

@@ -98,7 +98,7 @@ def sample_facts(
         contracts=contracts,
         phases=tuple(phases),
         partners=frozenset(partners),
-        partners_next=frozenset(rng.sample(partners, rng.randint(0, len(partners)))),
+        partners_before=frozenset(rng.sample(partners, rng.randint(0, len(partners)))),
     )
 
 

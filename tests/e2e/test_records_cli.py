@@ -313,3 +313,31 @@ def test_import_contracts_bad_rows_one_line_each_nothing_written(
     backup = tmp_path / "paris.json"
     assert run_cli("records", "export", "paris", "--out", str(backup), "--db", db).code == 0
     assert "cisco" not in str(json.loads(backup.read_text())["tables"]["contract_values"])
+
+
+def test_season_phase_records_and_prints_the_dates(run_cli: Run, db: str) -> None:
+    result = run_cli("season", "phase", "paris", "s1", "call", "--ended", "2016-03-01",
+                     "--db", db, "--by", "director")  # fmt: skip
+    assert result.code == 0, result.err
+    assert result.out.strip() == (
+        "paris/s1 call: started not recorded, ended 2016-03-01 (planned 2015-12-01 to 2016-02-29)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["lunch", "--ended", "2016-03-01"], "unknown phase 'lunch' (one of: partnering, call, "),
+        (["call", "--ended", "2016-02-30"], "--ended: not a date '2016-02-30'"),
+        (["call"], "give --started, --ended or both"),
+        (["call", "--ended", "2015-11-01"], "call would end on 2015-11-01, before it starts on"),
+    ],
+)
+def test_season_phase_bad_input_is_one_clean_line(
+    run_cli: Run, db: str, args: list[str], message: str
+) -> None:
+    result = run_cli("season", "phase", "paris", "s1", *args, "--db", db)
+    assert result.code == 1
+    assert result.err.startswith("datacity: error: ")
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1

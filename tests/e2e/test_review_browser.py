@@ -17,7 +17,10 @@ import pytest
 from babel.messages.pofile import read_po
 from review_browser import Browser, chromium_path
 
+from datacity_federation._cli.review import SAMPLE_YEARS
+from datacity_federation._config.loader import load_federation
 from datacity_federation._i18n import SHIPPED_DIR, Catalogs, catalog_name
+from datacity_federation._review.trends import TREND_METRICS
 from datacity_federation.testing import run_cli
 
 pytestmark = pytest.mark.e2e
@@ -26,6 +29,7 @@ LANGS = Catalogs().languages()
 RTL = {"ar", "he"}
 FALLBACK = "sw"  # no catalogue: English words, Swahili dates and numbers, and a visible note
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
+CITY_IDS = [c.id for c in load_federation(Path(__file__).resolve().parents[2] / "cities").cities]
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,21 @@ Array.from(document.querySelectorAll('svg.chart')).map(s => ({
 }))
 """
 
+TRENDS_JS = """
+Array.from(document.querySelectorAll('#trends figure.trend')).map(f => ({
+  charts: Array.from(f.querySelectorAll('svg.trend-chart')).map(s => ({
+    title: (s.querySelector('title') || {}).textContent || '',
+    desc: (s.querySelector('desc') || {}).textContent || '',
+    lines: Array.from(s.querySelectorAll('polyline.series'))
+      .filter(p => p.getTotalLength() > 0).length,
+    marks: s.querySelectorAll('circle.point').length + s.querySelectorAll('text.gap').length,
+    width: s.getBoundingClientRect().width,
+  })),
+  rows: f.querySelectorAll('table tbody tr').length,
+  caption: (f.querySelector('table caption') || {}).textContent || '',
+}))
+"""
+
 MIRROR_JS = """
 (() => {
   const ths = document.querySelectorAll('#coverage thead th');
@@ -108,6 +127,16 @@ def test_review_page_in_chromium(site: Site, browser: Browser, lang: str) -> Non
         assert chart["title"].strip() and chart["desc"].strip()
         assert chart["marks"] > 0 and chart["labels"] > 0 and chart["width"] > 100
         assert chart["table"] is True
+
+    trends = browser.evaluate(page, TRENDS_JS)
+    assert len(trends) == len(TREND_METRICS)
+    for figure in trends:
+        assert figure["caption"].strip()
+        assert len(figure["charts"]) == figure["rows"] == 1 + len(CITY_IDS)  # network, cities
+        for chart in figure["charts"]:
+            assert chart["title"].strip() and chart["desc"].strip() and chart["width"] > 100
+            assert chart["marks"] == SAMPLE_YEARS  # a point or a marked gap for every year
+    assert sum(c["lines"] for f in trends for c in f["charts"]) > 0  # lines were drawn
 
     text = browser.evaluate(page, "document.body.innerText")
     assert "{{" not in text and "{%" not in text and "%(" not in text

@@ -47,7 +47,11 @@ def test_sample_records_select_and_pilot_in_their_phases(cities_dir: Path, tmp_p
     city = load_federation(folder).cities[1]
     season = city.seasons[0]
     files = sample_records(city=city, season=season, folder=tmp_path / "csv", seed=1)
-    assert sorted(files) == ["applications", "contracts", "measurements", "pilots", "sponsorships"]
+    assert sorted(files) == [
+        "applications", "contracts", "measurements", "phases", "pilots", "sponsorships",
+    ]  # fmt: skip
+    phases = files["phases"].read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[0] for line in phases] == ["phase", "partnering", "call", "outcome"]
     rows = files["applications"].read_text(encoding="utf-8").splitlines()
     assert len(rows) > 40
     contracts = files["contracts"].read_text(encoding="utf-8").splitlines()
@@ -58,3 +62,17 @@ def test_sample_records_select_and_pilot_in_their_phases(cities_dir: Path, tmp_p
 
 def test_review_year_is_the_year_most_cities_reported(cities_dir: Path) -> None:
     assert review_year(federation=load_federation(cities_dir), today=date(2026, 1, 1)) == 2018
+
+
+def test_sample_seasons_are_labelled_and_reach_2020(cities_dir: Path, tmp_path: Path) -> None:
+    """Every city gets yearly sample seasons (ids ending in -sample) until one ends in 2020, so
+    the demo's review year is 2020 with every city reporting and a season before it."""
+    folder = sample_federation_folder(source=cities_dir, dest=tmp_path / "cities", seed=1)
+    federation = load_federation(folder)
+    shipped = {c.id: {s.id for s in c.seasons} for c in load_federation(cities_dir).cities}
+    for city in federation.cities:
+        added = [s.id for s in city.seasons if s.id not in shipped[city.id]]
+        assert added and all(s.endswith("-sample") for s in added)
+        assert city.seasons[-1].end.year == 2020
+        assert [s.number for s in city.seasons] == list(range(1, len(city.seasons) + 1))
+    assert review_year(federation=federation, today=date(2026, 1, 1)) == 2020

@@ -90,6 +90,12 @@ def test_review_from_hub_db_shows_missing_city_and_coverage(
     assert cities["paris"]["coverage"]["last_bundle"]["seq"] == 2
     assert cities["paris"]["coverage"]["last_bundle"]["signature_verified"] is True
     assert [m["currency"] for m in data["network"]["money"]] == ["EUR", "SGD"]
+    # the trends read every year on record: Bangalore reported for 2018, not for 2019
+    assert data["years"] == [2018, 2019]
+    applications = next(t for t in data["trends"] if t["metric"] == "applications")
+    series = {city: [f["state"] for f in figures] for city, figures in applications["cities"]}
+    assert series["bangalore"][1] == "missing" and series["bangalore"][0] != "missing"
+    assert all(state != "missing" for state in series["paris"])
 
 
 def test_review_from_hub_url_verifies_and_matches_the_database(

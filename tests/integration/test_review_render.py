@@ -12,6 +12,7 @@ from datacity_federation._i18n import Catalogs
 from datacity_federation._review import Review, build_review
 from datacity_federation._review.render import render_html, render_index
 from datacity_federation._review.sample import sample_snapshot
+from datacity_federation._review.trends import TREND_METRICS
 from datacity_federation.errors import LanguageError
 
 pytestmark = pytest.mark.integration
@@ -35,8 +36,10 @@ def test_render_html_is_complete_in_every_locale(review: Review, lang: str) -> N
     assert f'<html lang="{lang}" dir="{"rtl" if rtl else "ltr"}">' in html
     assert 'class="fallback-note"' not in html
     assert "{{" not in html and "{%" not in html
-    assert html.count("<svg") == 4
-    assert html.count("<desc") == 4
+    trend_charts = len(TREND_METRICS) * (1 + len(CITIES))  # network + each city, per metric
+    assert html.count('<svg class="chart"') == 4
+    assert html.count('<svg class="trend-chart"') == trend_charts
+    assert html.count("<desc") == 4 + trend_charts
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in html
     if lang != "en":

@@ -75,7 +75,7 @@ def _expected(node: Any, code: str, keys: dict[str, Any], cur: str | None) -> It
 def _sections(data: dict[str, Any]) -> dict[str, list[tuple]]:
     found: dict[str, list[tuple]] = {}
     for name, node in data.items():
-        if name in WORDS or not (isinstance(node, dict) or _is_records(node)):
+        if name in WORDS | {"trends"} or not (isinstance(node, dict) or _is_records(node)):
             continue
         if _is_records(node):
             found[name] = list(_expected(node, "", {}, None))
@@ -188,7 +188,7 @@ class _Point:
 class _GrownReview(Review):
     """The review as another part of the project may grow it: a section and a plain field."""
 
-    trends: tuple[_Point, ...] = ()
+    growth: tuple[_Point, ...] = ()
     late_days: int = 0
 
 
@@ -200,16 +200,16 @@ def test_workbook_gives_a_new_section_of_the_model_its_own_sheet() -> None:
     )
     grown = _GrownReview(
         **{f.name: getattr(base, f.name) for f in dataclasses.fields(Review)},
-        trends=points,
+        growth=points,
         late_days=12,
     )
     expected = _check_against_json(grown, "de")
-    assert [(keys, code) for keys, code, _, _ in expected["trends"]] == [
+    assert [(keys, code) for keys, code, _, _ in expected["growth"]] == [
         ({"city": "paris", "year": 2018}, "applications"),
         ({"city": "paris", "year": 2019}, "applications"),
     ]
     book = openpyxl.load_workbook(io.BytesIO(review_workbook(grown, lang="de")))
-    assert book.sheetnames[-1] == "trends"  # no name of its own yet: its code
+    assert book.sheetnames[-1] == "growth"  # no name of its own yet: its code
     notes = {row[0].value: row[1].value for row in book.worksheets[0].iter_rows()}
     assert notes["late_days"] == 12
 
