@@ -154,8 +154,26 @@ def _walk(
 
 
 _NOT_YET = frozenset({"trends"})
-"""Sections the workbook leaves out for now: the trends' series are keyed by position (year,
-city), which this sheet layout does not key yet; their figures are in the JSON and CSV."""
+"""Fields whose records are keyed by position, not by their own fields: the trends' series hold
+one figure per year of ``Review.years``; :func:`_trend_sections` keys them by year and city."""
+
+
+def _trend_sections(review: Review) -> list[Section]:
+    """The trends as two long tables: the network's figure per metric and year, and each city's
+    figure per metric, city and year (a gap stays a gap: missing or suppressed, never zero)."""
+    network: list[Line] = []
+    cities: list[Line] = []
+    for trend in review.trends:
+        for year, fig in zip(review.years, trend.network, strict=True):
+            network.extend(_walk(fig, trend.metric, (("year", year),), None))
+        for city, series in trend.cities:
+            for year, fig in zip(review.years, series, strict=True):
+                cities.extend(_walk(fig, trend.metric, (("city", city), ("year", year)), None))
+    return [
+        Section(path, tuple(lines))
+        for path, lines in (("trends", network), ("trends.cities", cities))
+        if lines
+    ]
 
 
 def review_sections(review: Review) -> tuple[Section, ...]:
@@ -164,7 +182,10 @@ def review_sections(review: Review) -> tuple[Section, ...]:
     sections: list[Section] = []
     for field in dataclasses.fields(review):
         value = getattr(review, field.name)
-        if field.name in _WORDS_FIELDS | _NOT_YET or not _holds_records(value):
+        if field.name in _NOT_YET:
+            sections += _trend_sections(review)
+            continue
+        if field.name in _WORDS_FIELDS or not _holds_records(value):
             continue
         if not (_is_record(value) or isinstance(value, Mapping)):
             sections.append(Section(field.name, tuple(_walk(value, "", (), None))))
@@ -219,10 +240,10 @@ def money_format(currency: str, tr: Translator) -> str:
     return f"#,##0{gap}[${symbol}]"
 
 
-def _titles(tr: Translator) -> dict[str, str]:
+def _titles(tr: Translator, review_years: tuple[int, ...] = ()) -> dict[str, str]:
     """Sheet names (31 characters at most in a workbook); a section without one keeps its code."""
     _ = tr.gettext
-    return {
+    titles = {
         # Translators: a sheet of the review's workbook (31 characters at most): network totals.
         "network": _("Network"),
         # Translators: a sheet of the review's workbook (31 characters at most): money totals.
@@ -236,6 +257,11 @@ def _titles(tr: Translator) -> dict[str, str]:
         "conversion": _("Conversion rates"),
         "report_status": _("Reporting status"),
     }
+    if review_years:
+        trends = _("Trends since %(year)s") % {"year": review_years[0]}
+        titles["trends"] = trends
+        titles["trends.cities"] = f"{trends} - {_('Cities')}"
+    return titles
 
 
 def _headers(tr: Translator) -> dict[str, str]:
@@ -402,7 +428,7 @@ def review_workbook(
     _notes(notes, review, tr, profile)
     if tr.rtl:
         notes.sheet_view.rightToLeft = True
-    titles = _titles(tr)
+    titles = _titles(tr, review.years)
     for section in review_sections(review):
         ws = book.create_sheet(_title(titles.get(section.path, section.path), taken))
         _fill(ws, section, tr)

@@ -75,7 +75,10 @@ def _expected(node: Any, code: str, keys: dict[str, Any], cur: str | None) -> It
 def _sections(data: dict[str, Any]) -> dict[str, list[tuple]]:
     found: dict[str, list[tuple]] = {}
     for name, node in data.items():
-        if name in WORDS | {"trends"} or not (isinstance(node, dict) or _is_records(node)):
+        if name == "trends":  # series keyed by position: one figure per year of "years"
+            found.update(_trend_rows(node, data["years"]))
+            continue
+        if name in WORDS or not (isinstance(node, dict) or _is_records(node)):
             continue
         if _is_records(node):
             found[name] = list(_expected(node, "", {}, None))
@@ -89,6 +92,21 @@ def _sections(data: dict[str, Any]) -> dict[str, list[tuple]]:
         if plain:
             found[name] = plain
     return found
+
+
+def _trend_rows(trends: list[dict[str, Any]], years: list[int]) -> dict[str, list[tuple]]:
+    network = [
+        ({"year": year}, t["metric"], fig, None)
+        for t in trends
+        for year, fig in zip(years, t["network"], strict=True)
+    ]
+    cities = [
+        ({"city": city, "year": year}, t["metric"], fig, None)
+        for t in trends
+        for city, series in t["cities"]
+        for year, fig in zip(years, series, strict=True)
+    ]
+    return {path: rows for path, rows in (("trends", network), ("trends.cities", cities)) if rows}
 
 
 def _model_order(paths: set[str], model: type[Review]) -> list[str]:
@@ -279,4 +297,6 @@ def test_workbook_reporting_status_sheet_matches_the_json() -> None:
         ("paris", "s2")
     ]
     book = openpyxl.load_workbook(io.BytesIO(review_workbook(review, lang="fr")))
-    assert book.sheetnames[-1] == "Suivi des transmissions"
+    assert "Suivi des transmissions" in book.sheetnames
+    # the trends follow, keyed by year (network) and by city and year
+    assert book.sheetnames[-2:] == ["Tendances depuis 2018", "Tendances depuis 2018 - Villes"]
